@@ -1,0 +1,37 @@
+"""backprop_lab: backpropagation step by step, in numpy.
+
+The numerical core imports numpy only. Plotting lives in :mod:`backprop_lab.viz` and the
+interactive figures in :mod:`backprop_lab.widgets`; import them explicitly.
+
+Rows are samples: ``X`` has shape ``(n_samples, n_in)``; ``Dense`` computes ``X @ W + b``.
+"""
+
+from .activations import Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh, get_activation
+from .init import get_initializer
+from .layers import Dense, Layer
+from .losses import MSE, BinaryCrossEntropy, Loss, SoftmaxCrossEntropy, get_loss
+from .network import Network, Trace, TraceStep
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "MSE",
+    "BinaryCrossEntropy",
+    "Dense",
+    "Identity",
+    "Layer",
+    "LeakyReLU",
+    "Loss",
+    "Network",
+    "ReLU",
+    "Sigmoid",
+    "Softmax",
+    "SoftmaxCrossEntropy",
+    "Tanh",
+    "Trace",
+    "TraceStep",
+    "__version__",
+    "get_activation",
+    "get_initializer",
+    "get_loss",
+]

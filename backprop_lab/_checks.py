@@ -1,0 +1,144 @@
+"""Input validation shared by every public entry point.
+
+The library validates at its boundaries (constructors, ``forward``, losses, ``fit``)
+and nowhere else, so the inner arithmetic stays as plain as the book's equations.
+Every message says who expected what, what was given, and how to fix it.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+FLOAT_DTYPES = (np.float32, np.float64)
+
+
+def check_dtype(dtype, who: str) -> np.dtype:
+    """Return ``np.dtype(dtype)`` if it is float32 or float64, else raise ``TypeError``."""
+    try:
+        dt = np.dtype(dtype)
+    except TypeError as err:
+        raise TypeError(
+            f"{who} expected dtype float32 or float64, got {dtype!r}. "
+            "Pass dtype=np.float64 (the default) or dtype=np.float32."
+        ) from err
+    if dt not in (np.dtype(np.float32), np.dtype(np.float64)):
+        raise TypeError(
+            f"{who} expected dtype float32 or float64, got {dt}. "
+            "Pass dtype=np.float64 (the default) or dtype=np.float32."
+        )
+    return dt
+
+
+def check_positive_int(value, name: str, who: str, *, minimum: int = 1) -> int:
+    """Return ``value`` as an ``int`` if it is an integer ``>= minimum``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{who} expected {name} to be an integer, got {value!r}.")
+    if value < minimum:
+        raise ValueError(f"{who} expected {name} >= {minimum}, got {value}.")
+    return int(value)
+
+
+def check_positive_float(value, name: str, who: str, *, allow_zero: bool = False) -> float:
+    """Return ``value`` as a ``float`` if it is a finite number ``> 0`` (or ``>= 0``)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{who} expected {name} to be a number, got {value!r}.")
+    value = float(value)
+    bad = (value < 0) if allow_zero else (value <= 0)
+    if bad or not np.isfinite(value):
+        bound = ">= 0" if allow_zero else "> 0"
+        raise ValueError(
+            f"{who} expected a finite {name} {bound}, got {value}. "
+            f"Choose a {name} such as 0.01."
+            if name == "lr"
+            else f"{who} expected a finite {name} {bound}, got {value}."
+        )
+    return value
+
+
+def check_float_array(X, name: str, who: str, *, ndim: int | None = 2, dtype=None) -> np.ndarray:
+    """Return ``X`` as a float ndarray after checking its type, dimensions and finiteness.
+
+    Integer and boolean arrays are refused rather than silently converted: the
+    message says to call ``X.astype(np.float64)``. Lists of numbers are accepted
+    and converted to ``dtype`` (float64 if not given). Float arrays keep their own
+    dtype unless ``dtype`` is given, so float32 is never silently upcast.
+    """
+    if isinstance(X, np.ndarray):
+        arr = X
+    else:
+        try:
+            arr = np.asarray(X, dtype=dtype if dtype is not None else np.float64)
+        except (TypeError, ValueError) as err:
+            raise TypeError(
+                f"{who} expected {name} to be a numeric array, got {type(X).__name__}."
+            ) from err
+    if arr.dtype.kind in "biu":
+        target = np.dtype(dtype).name if dtype is not None else "float64"
+        raise TypeError(
+            f"{who} expected {name} with a float dtype, got {arr.dtype}. "
+            f"Convert it first: {name}.astype(np.{target})."
+        )
+    if arr.dtype.kind != "f":
+        raise TypeError(f"{who} expected {name} with a float dtype, got {arr.dtype}.")
+    if ndim is not None and arr.ndim != ndim:
+        hint = ""
+        if ndim == 2 and arr.ndim == 1:
+            hint = (
+                f" Rows are samples: for one sample use {name}.reshape(1, -1); "
+                f"for one feature use {name}.reshape(-1, 1)."
+            )
+        raise ValueError(
+            f"{who} expected {name} with {ndim} dimensions (n_samples, n_features), "
+            f"got shape {arr.shape}.{hint}"
+            if ndim == 2
+            else f"{who} expected {name} with {ndim} dimensions, got shape {arr.shape}."
+        )
+    if dtype is not None and arr.dtype != np.dtype(dtype):
+        arr = arr.astype(dtype)
+    check_finite(arr, name, who)
+    return arr
+
+
+def check_finite(arr: np.ndarray, name: str, who: str) -> None:
+    """Raise ``ValueError`` if ``arr`` holds NaN or infinity, saying where the first one is."""
+    if not np.isfinite(arr).all():
+        bad = np.argwhere(~np.isfinite(arr))[0]
+        where = tuple(int(i) for i in bad)
+        raise ValueError(
+            f"{who} expected finite values in {name}, found {arr[tuple(bad)]} at index "
+            f"{where}. Remove or impute missing values before training."
+        )
+
+
+def check_same_length(X: np.ndarray, y: np.ndarray, who: str, xname="X", yname="y") -> None:
+    """Raise ``ValueError`` if ``X`` and ``y`` do not have the same number of rows."""
+    if len(X) != len(y):
+        raise ValueError(
+            f"{who} expected {xname} and {yname} to have the same number of samples, "
+            f"got {len(X)} and {len(y)}."
+        )
+
+
+def check_rng(rng, who: str) -> np.random.Generator:
+    """Return a ``numpy.random.Generator`` from ``None``, a seed or a Generator."""
+    if rng is None or (isinstance(rng, numbers.Integral) and not isinstance(rng, bool)):
+        return np.random.default_rng(rng)
+    if isinstance(rng, np.random.Generator):
+        return rng
+    raise TypeError(
+        f"{who} expected rng to be None, an integer seed or a numpy.random.Generator, "
+        f"got {type(rng).__name__}. Use rng=np.random.default_rng(0)."
+    )
+
+
+def lookup(name: str, table: dict, kind: str, who: str):
+    """Find ``name`` in ``table`` (case-insensitive), or list the valid names."""
+    if not isinstance(name, str):
+        raise TypeError(f"{who} expected {kind} to be a name or a callable, got {name!r}.")
+    key = name.lower().replace("-", "_")
+    if key not in table:
+        valid = ", ".join(repr(k) for k in table)
+        raise ValueError(f"{who}: unknown {kind} {name!r}. Valid names are: {valid}.")
+    return table[key]

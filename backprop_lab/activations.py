@@ -1,0 +1,238 @@
+r"""Activation functions as layers (chapter "Activations").
+
+Each activation applies a scalar function :math:`f` element-wise, :math:`A = f(Z)`, so its
+backward pass multiplies element-wise by the derivative: :math:`dZ = dA \odot f'(Z)`.
+They have no parameters; ``params`` and ``grads`` stay empty.
+
+================  ===============================================  ==========================================
+layer             :math:`f(z)`                                     :math:`f'(z)` as computed in backward
+================  ===============================================  ==========================================
+``Sigmoid``       :math:`\sigma(z) = 1/(1+e^{-z})`                 :math:`\sigma(z)(1-\sigma(z)) = A(1-A)`
+``Tanh``          :math:`\tanh z`                                   :math:`1-\tanh^2 z = 1-A^2`
+``ReLU``          :math:`\max(z, 0)`                               :math:`[z>0]` (0 at the kink)
+``LeakyReLU``     :math:`z` if :math:`z>0` else :math:`\alpha z`   :math:`1` or :math:`\alpha`
+``Identity``      :math:`z`                                        :math:`1`
+``Softmax``       :math:`e^{z_j}/\sum_k e^{z_k}` per row           :math:`dZ = A\odot(dA - \sum_k dA_k A_k)`
+================  ===============================================  ==========================================
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from ._checks import lookup
+from .layers import Layer
+
+__all__ = [
+    "Identity",
+    "LeakyReLU",
+    "ReLU",
+    "Sigmoid",
+    "Softmax",
+    "Tanh",
+    "get_activation",
+    "sigmoid",
+    "softmax",
+]
+
+
+def sigmoid(Z: np.ndarray) -> np.ndarray:
+    r"""Numerically stable :math:`\sigma(z) = 1/(1+e^{-z})`, never overflowing.
+
+    For :math:`z \ge 0` it computes :math:`1/(1+e^{-z})`; for :math:`z<0` the equal
+    :math:`e^{z}/(1+e^{z})`, so ``exp`` only ever sees non-positive numbers.
+
+    >>> sigmoid(np.array([-1000.0, 0.0, 1000.0]))
+    array([0. , 0.5, 1. ])
+    """
+    E = np.exp(-np.abs(Z))  # in (0, 1]: never overflows
+    return np.where(Z >= 0, 1.0 / (1.0 + E), E / (1.0 + E)).astype(Z.dtype, copy=False)
+
+
+def softmax(Z: np.ndarray) -> np.ndarray:
+    r"""Row-wise :math:`\mathrm{softmax}(z)_j = e^{z_j - m}/\sum_k e^{z_k - m}`, :math:`m=\max_k z_k`.
+
+    Subtracting the row maximum changes nothing mathematically and keeps ``exp`` finite.
+
+    >>> softmax(np.array([[0.0, 0.0], [1000.0, 0.0]]))
+    array([[0.5, 0.5],
+           [1. , 0. ]])
+    """
+    E = np.exp(Z - Z.max(axis=1, keepdims=True))
+    E /= E.sum(axis=1, keepdims=True)
+    return E
+
+
+class _Elementwise(Layer):
+    """Shared plumbing: output shape equals input shape, no parameters."""
+
+    def _output_shape(self, cache) -> tuple[int, ...]:
+        return next(iter(cache.values())).shape
+
+
+class Sigmoid(_Elementwise):
+    r"""Logistic sigmoid :math:`A = \sigma(Z)`; backward :math:`dZ = dA \odot A(1-A)`.
+
+    >>> layer = Sigmoid()
+    >>> layer.forward(np.array([[0.0]]))
+    array([[0.5]])
+    >>> layer.backward(np.array([[1.0]]))
+    array([[0.25]])
+    """
+
+    def _predict(self, X):
+        return sigmoid(X)
+
+    def _forward(self, X):
+        A = sigmoid(X)
+        self.cache = {"A": A}
+        return A
+
+    def _backward(self, dY, need_dX=True):
+        A = self.cache["A"]
+        return dY * A * (1 - A)
+
+
+class Tanh(_Elementwise):
+    r"""Hyperbolic tangent :math:`A = \tanh Z`; backward :math:`dZ = dA \odot (1 - A^2)`.
+
+    >>> layer = Tanh()
+    >>> layer.forward(np.array([[0.0]]))
+    array([[0.]])
+    >>> layer.backward(np.array([[2.0]]))
+    array([[2.]])
+    """
+
+    def _predict(self, X):
+        return np.tanh(X)
+
+    def _forward(self, X):
+        A = np.tanh(X)
+        self.cache = {"A": A}
+        return A
+
+    def _backward(self, dY, need_dX=True):
+        A = self.cache["A"]
+        return dY * (1 - A * A)
+
+
+class ReLU(_Elementwise):
+    r"""Rectified linear unit :math:`A = \max(Z, 0)`; backward :math:`dZ = dA \odot [Z > 0]`.
+
+    The derivative at the kink :math:`z=0` is taken as 0, as PyTorch does.
+
+    >>> layer = ReLU()
+    >>> layer.forward(np.array([[-1.0, 0.0, 2.0]]))
+    array([[0., 0., 2.]])
+    >>> layer.backward(np.array([[5.0, 5.0, 5.0]]))
+    array([[0., 0., 5.]])
+    """
+
+    def _predict(self, X):
+        return np.maximum(X, 0)
+
+    def _forward(self, X):
+        A = np.maximum(X, 0)
+        self.cache = {"A": A}  # A > 0 exactly where Z > 0, so A is all backward needs
+        return A
+
+    def _backward(self, dY, need_dX=True):
+        dX = dY.copy()  # dY belongs to the caller
+        dX[self.cache["A"] <= 0] = 0
+        return dX
+
+
+class LeakyReLU(_Elementwise):
+    r"""Leaky ReLU: :math:`A = Z` where :math:`Z>0`, else :math:`\alpha Z`.
+
+    Backward: :math:`dZ = dA` where :math:`Z>0`, else :math:`\alpha\,dA`.
+
+    >>> layer = LeakyReLU(alpha=0.1)
+    >>> layer.forward(np.array([[-2.0, 3.0]]))
+    array([[-0.2,  3. ]])
+    >>> layer.backward(np.array([[1.0, 1.0]]))
+    array([[0.1, 1. ]])
+    """
+
+    def __init__(self, alpha: float = 0.01) -> None:
+        super().__init__()
+        if isinstance(alpha, bool) or not isinstance(alpha, numbers.Real):
+            raise TypeError(f"LeakyReLU() expected alpha to be a number, got {alpha!r}.")
+        if not (0 <= alpha < 1):
+            raise ValueError(
+                f"LeakyReLU() expected 0 <= alpha < 1, got {alpha}. A typical value is 0.01."
+            )
+        self.alpha = float(alpha)
+
+    def __repr__(self) -> str:
+        return f"LeakyReLU(alpha={self.alpha:g})"
+
+    def _predict(self, X):
+        return np.where(X > 0, X, X * self.alpha)
+
+    def _forward(self, X):
+        self.cache = {"Z": X}
+        return self._predict(X)
+
+    def _backward(self, dY, need_dX=True):
+        return np.where(self.cache["Z"] > 0, dY, dY * self.alpha)
+
+
+class Identity(_Elementwise):
+    r"""The identity :math:`A = Z`; backward :math:`dZ = dA` (the output layer of a regressor)."""
+
+    def _predict(self, X):
+        return X
+
+    def _forward(self, X):
+        self.cache = {"Z": X}
+        return X
+
+    def _backward(self, dY, need_dX=True):
+        return dY.copy()
+
+
+class Softmax(_Elementwise):
+    r"""Row-wise softmax, for *display* of class probabilities.
+
+    Train classifiers with :class:`~backprop_lab.SoftmaxCrossEntropy` on the logits instead:
+    the fused loss is numerically stable and its gradient is simply :math:`(P - Y)/n`.
+
+    Backward (the Jacobian of each row applied to :math:`dA`):
+    :math:`dZ = A \odot \left(dA - \textstyle\sum_k dA_{:,k} A_{:,k}\right)`.
+
+    >>> Softmax().forward(np.array([[0.0, 0.0]]))
+    array([[0.5, 0.5]])
+    """
+
+    def _predict(self, X):
+        return softmax(X)
+
+    def _forward(self, X):
+        A = softmax(X)
+        self.cache = {"A": A}
+        return A
+
+    def _backward(self, dY, need_dX=True):
+        A = self.cache["A"]
+        return A * (dY - (dY * A).sum(axis=1, keepdims=True))
+
+
+_BY_NAME = {
+    "sigmoid": Sigmoid,
+    "tanh": Tanh,
+    "relu": ReLU,
+    "leaky_relu": LeakyReLU,
+    "identity": Identity,
+    "linear": Identity,
+    "softmax": Softmax,
+}
+
+
+def get_activation(name: str | Layer, **kwargs) -> Layer:
+    """Return a new activation layer by name (``"relu"``, ``"tanh"``, ...) or ``name`` itself."""
+    if isinstance(name, Layer):
+        return name
+    return lookup(name, _BY_NAME, "activation", "get_activation()")(**kwargs)

@@ -1,0 +1,202 @@
+r"""The layer contract and the affine layer (chapter "Backpropagation, layer by layer").
+
+Every layer keeps three dicts keyed by math symbol:
+
+- ``params``: the trainable arrays (``{"W": ..., "b": ...}`` for :class:`Dense`, empty for
+  activations);
+- ``grads``: the same keys and shapes as ``params``, holding
+  :math:`\partial L/\partial \theta` after :meth:`Layer.backward`;
+- ``cache``: exactly what ``backward`` needs, overwritten by every ``forward``.
+
+``forward(X) -> Y`` and ``backward(dY) -> dX``. ``backward`` never recomputes the forward
+pass, never modifies ``dY`` in place, and raises ``RuntimeError`` when called before
+``forward``. ``predict(X)`` computes the same ``Y`` as ``forward`` without touching the cache.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._checks import (
+    check_dtype,
+    check_float_array,
+    check_positive_int,
+    check_rng,
+)
+from .init import Initializer, get_initializer
+
+__all__ = ["Dense", "Layer"]
+
+
+class Layer:
+    """Base class of every layer: the ``params``/``grads``/``cache`` contract.
+
+    Subclasses implement ``_forward(X)`` (compute ``Y`` and fill ``self.cache``),
+    ``_predict(X)`` (compute ``Y`` only) and ``_backward(dY)``. The public methods
+    validate their input and then call these; :class:`~backprop_lab.Network` validates
+    once at its boundary and calls the underscored methods directly.
+    """
+
+    #: the symbol the book gives this layer's output (``Z`` for affine, ``A`` for activations)
+    output_symbol = "A"
+
+    def __init__(self) -> None:
+        self.params: dict[str, np.ndarray] = {}
+        self.grads: dict[str, np.ndarray] = {}
+        self.cache: dict[str, np.ndarray] = {}
+
+    # -- public API --------------------------------------------------------------
+    def forward(self, X: np.ndarray) -> np.ndarray:
+        """Compute the layer's output for a batch ``X`` and cache what backward needs."""
+        return self._forward(self._check_input(X))
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        """Compute the same output as :meth:`forward` without caching anything."""
+        return self._predict(self._check_input(X))
+
+    def backward(self, dY: np.ndarray) -> np.ndarray:
+        r"""Given :math:`dY = \partial L/\partial Y`, fill ``grads`` and return ``dX``."""
+        if not self.cache:
+            raise RuntimeError(
+                f"{self!r}.backward() was called before forward(). "
+                "Call forward(X) on this batch first."
+            )
+        dY = check_float_array(dY, "dY", f"{self!r}.backward()")
+        expected = self._output_shape(self.cache)
+        if dY.shape != expected:
+            raise ValueError(
+                f"{self!r}.backward() expected dY of shape {expected} (the shape of the "
+                f"forward output), got {dY.shape}."
+            )
+        return self._backward(dY)
+
+    @property
+    def n_params(self) -> int:
+        """Number of trainable scalars."""
+        return sum(p.size for p in self.params.values())
+
+    # -- to implement ------------------------------------------------------------
+    def _check_input(self, X) -> np.ndarray:
+        return check_float_array(X, "X", f"{self!r}")
+
+    def _output_shape(self, cache) -> tuple[int, ...]:
+        raise NotImplementedError
+
+    def _forward(self, X: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def _predict(self, X: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def _backward(self, dY: np.ndarray, need_dX: bool = True) -> np.ndarray | None:
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+
+class Dense(Layer):
+    r"""Affine layer :math:`Y = XW + b` (chapter "Backpropagation, layer by layer").
+
+    Parameters
+    ----------
+    n_in, n_out : int
+        Number of input features and of output units, both ``>= 1``.
+    init : str or callable, default ``"xavier"``
+        Weight initializer, by name (see :mod:`backprop_lab.init`) or a callable
+        ``init((n_in, n_out), rng, dtype)``. Biases start at zero.
+    rng : numpy.random.Generator or int, optional
+        Source of randomness for the initializer; an int is a seed.
+    dtype : float32 or float64, default float64
+
+    Notes
+    -----
+    Shapes: ``X`` is ``(n_samples, n_in)``, ``W`` is ``(n_in, n_out)``, ``b`` is
+    ``(n_out,)``, ``Y`` is ``(n_samples, n_out)``.
+
+    Backward, given :math:`dY = \partial L/\partial Y`:
+
+    .. math::
+
+        dW = X^\top dY, \qquad db = \sum_i dY_{i,:}, \qquad dX = dY\,W^\top .
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> layer = Dense(2, 1, init="zeros")
+    >>> layer.params["W"][:] = [[1.0], [2.0]]
+    >>> layer.forward(np.array([[1.0, 1.0]]))
+    array([[3.]])
+    >>> layer.backward(np.array([[1.0]]))
+    array([[1., 2.]])
+    >>> layer.grads["W"]
+    array([[1.],
+           [1.]])
+    """
+
+    output_symbol = "Z"
+
+    def __init__(
+        self,
+        n_in: int,
+        n_out: int,
+        *,
+        init: str | Initializer = "xavier",
+        rng: np.random.Generator | int | None = None,
+        dtype=np.float64,
+    ) -> None:
+        super().__init__()
+        self.n_in = check_positive_int(n_in, "n_in", "Dense()")
+        self.n_out = check_positive_int(n_out, "n_out", "Dense()")
+        self.dtype = check_dtype(dtype, "Dense()")
+        initializer = get_initializer(init, "Dense()")
+        rng = check_rng(rng, "Dense()")
+        W = np.asarray(initializer((self.n_in, self.n_out), rng, self.dtype))
+        if W.shape != (self.n_in, self.n_out):
+            raise ValueError(
+                f"Dense({self.n_in} -> {self.n_out}): the initializer returned shape "
+                f"{W.shape}, expected {(self.n_in, self.n_out)}."
+            )
+        self.params = {
+            "W": np.ascontiguousarray(W, dtype=self.dtype),
+            "b": np.zeros(self.n_out, dtype=self.dtype),
+        }
+        self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
+
+    def __repr__(self) -> str:
+        return f"Dense({self.n_in} -> {self.n_out})"
+
+    def _check_input(self, X) -> np.ndarray:
+        who = f"{self!r}"
+        X = check_float_array(X, "X", who)
+        if X.shape[1] != self.n_in:
+            raise ValueError(
+                f"{who} expected X of shape (n_samples, {self.n_in}), got {X.shape}."
+            )
+        if X.dtype != self.dtype:
+            raise TypeError(
+                f"{who} has {self.dtype} parameters, got X of dtype {X.dtype}. "
+                f"Convert X with X.astype(np.{self.dtype}) or build the layer with "
+                f"dtype=np.{X.dtype}."
+            )
+        return X
+
+    def _output_shape(self, cache) -> tuple[int, ...]:
+        return (cache["X"].shape[0], self.n_out)
+
+    def _predict(self, X: np.ndarray) -> np.ndarray:
+        Y = X @ self.params["W"]
+        Y += self.params["b"]  # b is broadcast over the rows; in place saves a temporary
+        return Y
+
+    def _forward(self, X: np.ndarray) -> np.ndarray:
+        self.cache = {"X": X}
+        return self._predict(X)
+
+    def _backward(self, dY: np.ndarray, need_dX: bool = True) -> np.ndarray | None:
+        X = self.cache["X"]
+        np.matmul(X.T, dY, out=self.grads["W"])
+        np.sum(dY, axis=0, out=self.grads["b"])  # b was broadcast over the rows
+        if not need_dX:  # the network's first layer: nobody needs dL/dX during training
+            return None
+        return dY @ self.params["W"].T

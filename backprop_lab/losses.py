@@ -1,0 +1,210 @@
+r"""Loss functions (chapter "Losses").
+
+A loss compares predictions :math:`\hat Y` with targets :math:`y`:
+``loss.forward(Y_hat, y)`` returns the mean over the batch as a Python ``float`` and caches
+what ``loss.backward()`` needs to return :math:`\partial L/\partial \hat Y`, an array of the
+shape of ``Y_hat``.
+
+=========================  ===================================================  ===============================
+loss                       :math:`L`                                            :math:`\partial L/\partial \hat Y`
+=========================  ===================================================  ===============================
+``MSE``                    :math:`\frac{1}{N}\sum (\hat Y - y)^2` (N elements)  :math:`\frac{2}{N}(\hat Y - y)`
+``BinaryCrossEntropy``     :math:`-\frac1N\sum y\log p + (1-y)\log(1-p)`        :math:`\frac1N\frac{p-y}{p(1-p)}`
+``SoftmaxCrossEntropy``    :math:`\frac1n\sum_i \log\sum_k e^{z_{ik}} - z_{iy_i}`  :math:`\frac1n(P - Y_{\text{onehot}})`
+=========================  ===================================================  ===============================
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._checks import check_float_array, lookup
+from .activations import softmax
+
+__all__ = ["MSE", "BinaryCrossEntropy", "Loss", "SoftmaxCrossEntropy", "get_loss"]
+
+
+class Loss:
+    """Base class: ``forward(Y_hat, y) -> float`` then ``backward() -> dY_hat``."""
+
+    def __init__(self) -> None:
+        self.cache: dict[str, np.ndarray] = {}
+
+    def __call__(self, Y_hat, y) -> float:
+        return self.forward(Y_hat, y)
+
+    def backward(self) -> np.ndarray:
+        r"""Return :math:`\partial L/\partial \hat Y` for the last ``forward``."""
+        if not self.cache:
+            raise RuntimeError(
+                f"{type(self).__name__}.backward() was called before forward(). "
+                "Call loss.forward(Y_hat, y) first."
+            )
+        return self._backward()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+    def _backward(self) -> np.ndarray:
+        raise NotImplementedError
+
+    def _check_same_shape(self, Y_hat, y, who):
+        Y_hat = check_float_array(Y_hat, "Y_hat", who, ndim=None)
+        y = np.asarray(y)
+        if y.dtype.kind in "biu":  # integer targets (0/1 labels) are fine as targets
+            y = y.astype(Y_hat.dtype)
+        y = check_float_array(y, "y", who, ndim=None, dtype=Y_hat.dtype)
+        if Y_hat.shape != y.shape:
+            hint = ""
+            if y.ndim == 1 and Y_hat.shape == (y.shape[0], 1):
+                hint = " Reshape the targets with y.reshape(-1, 1)."
+            raise ValueError(
+                f"{who} expected y of the same shape as Y_hat {Y_hat.shape}, got {y.shape}.{hint}"
+            )
+        if Y_hat.size == 0:
+            raise ValueError(f"{who} expected a non-empty batch, got Y_hat of shape {Y_hat.shape}.")
+        return Y_hat, y
+
+
+class MSE(Loss):
+    r"""Mean squared error over all elements.
+
+    .. math:: L = \frac1N \sum_{i,j} (\hat Y_{ij} - y_{ij})^2, \qquad
+              \frac{\partial L}{\partial \hat Y} = \frac2N (\hat Y - y),
+
+    where :math:`N` is the number of elements (``Y_hat.size``), as in ``torch.nn.MSELoss``.
+
+    >>> loss = MSE()
+    >>> loss.forward(np.array([[1.0], [3.0]]), np.array([[0.0], [0.0]]))
+    5.0
+    >>> loss.backward()
+    array([[1.],
+           [3.]])
+    """
+
+    def forward(self, Y_hat, y) -> float:
+        Y_hat, y = self._check_same_shape(Y_hat, y, "MSE.forward()")
+        diff = Y_hat - y
+        self.cache = {"diff": diff}
+        return float(np.mean(diff * diff))
+
+    def _backward(self):
+        diff = self.cache["diff"]
+        return diff * (2.0 / diff.size)
+
+
+class BinaryCrossEntropy(Loss):
+    r"""Binary cross-entropy on probabilities :math:`p \in [0,1]` and targets :math:`y\in\{0,1\}`.
+
+    .. math:: L = -\frac1N \sum \big(y \log p + (1-y)\log(1-p)\big), \qquad
+              \frac{\partial L}{\partial p} = \frac1N \frac{p - y}{p(1-p)} .
+
+    Probabilities are clipped to :math:`[\epsilon, 1-\epsilon]` inside the logarithms
+    (:math:`\epsilon = 10^{-12}` in float64, :math:`10^{-7}` in float32), so a confident
+    mistake gives a large finite loss rather than infinity. Put a :class:`~backprop_lab.Sigmoid`
+    last in the network to produce ``p``.
+
+    >>> loss = BinaryCrossEntropy()
+    >>> round(loss.forward(np.array([0.5, 0.5]), np.array([0.0, 1.0])), 6)
+    0.693147
+    >>> loss.backward()
+    array([ 1., -1.])
+    """
+
+    def forward(self, Y_hat, y) -> float:
+        who = "BinaryCrossEntropy.forward()"
+        P, y = self._check_same_shape(Y_hat, y, who)
+        if P.min() < 0 or P.max() > 1:
+            raise ValueError(
+                f"{who} expected probabilities in [0, 1], got values from {P.min():.4g} to "
+                f"{P.max():.4g}. Put a Sigmoid as the last layer, or use "
+                "SoftmaxCrossEntropy on logits."
+            )
+        if not np.isin(y, (0, 1)).all():
+            raise ValueError(f"{who} expected targets y of 0 and 1, got {np.unique(y)[:5]}.")
+        eps = 1e-7 if P.dtype == np.float32 else 1e-12
+        Pc = np.clip(P, eps, 1 - eps)
+        self.cache = {"P": Pc, "y": y}
+        return float(-np.mean(y * np.log(Pc) + (1 - y) * np.log1p(-Pc)))
+
+    def _backward(self):
+        P, y = self.cache["P"], self.cache["y"]
+        return (P - y) / (P * (1 - P) * P.size)
+
+
+class SoftmaxCrossEntropy(Loss):
+    r"""Softmax followed by cross-entropy, fused: takes logits :math:`Z` and integer labels.
+
+    For logits :math:`Z` of shape ``(n_samples, n_classes)`` and labels
+    :math:`y_i \in \{0, \dots, K-1\}` of shape ``(n_samples,)``:
+
+    .. math::
+
+        L = \frac1n \sum_i \Big(\log \sum_k e^{z_{ik}} - z_{i y_i}\Big), \qquad
+        \frac{\partial L}{\partial Z} = \frac1n (P - Y),
+
+    with :math:`P = \mathrm{softmax}(Z)` and :math:`Y` the one-hot labels. The log-sum-exp is
+    computed after subtracting each row's maximum, so no logit overflows.
+
+    >>> loss = SoftmaxCrossEntropy()
+    >>> round(loss.forward(np.array([[0.0, 0.0]]), np.array([1])), 6)
+    0.693147
+    >>> loss.backward()
+    array([[ 0.5, -0.5]])
+    """
+
+    def forward(self, Y_hat, y) -> float:
+        who = "SoftmaxCrossEntropy.forward()"
+        Z = check_float_array(Y_hat, "Y_hat (the logits)", who)
+        y = np.asarray(y)
+        if y.ndim != 1 or y.dtype.kind not in "iu":
+            shape_hint = (
+                " For one-hot targets pass y.argmax(axis=1)." if y.ndim == 2 else ""
+            )
+            raise ValueError(
+                f"{who} expected integer class labels of shape (n_samples,), got dtype "
+                f"{y.dtype} and shape {y.shape}.{shape_hint} Convert float labels with "
+                "y.astype(int)."
+            )
+        n, K = Z.shape
+        if len(y) != n:
+            raise ValueError(
+                f"{who} expected one label per row of Y_hat ({n} rows), got {len(y)} labels."
+            )
+        if n == 0:
+            raise ValueError(f"{who} expected a non-empty batch, got 0 rows.")
+        if y.min() < 0 or y.max() >= K:
+            raise ValueError(
+                f"{who} expected labels in 0..{K - 1} (one per logit column), got labels from "
+                f"{y.min()} to {y.max()}. Check that the last Dense layer has one output per class."
+            )
+        shifted = Z - Z.max(axis=1, keepdims=True)
+        log_norm = np.log(np.exp(shifted).sum(axis=1))
+        rows = np.arange(n)
+        self.cache = {"Z": Z, "y": y}
+        return float(np.mean(log_norm - shifted[rows, y]))
+
+    def _backward(self):
+        Z, y = self.cache["Z"], self.cache["y"]
+        n = len(y)
+        dZ = softmax(Z)
+        dZ[np.arange(n), y] -= 1
+        dZ /= n
+        return dZ
+
+
+_BY_NAME = {
+    "mse": MSE,
+    "binary_cross_entropy": BinaryCrossEntropy,
+    "bce": BinaryCrossEntropy,
+    "softmax_cross_entropy": SoftmaxCrossEntropy,
+    "cross_entropy": SoftmaxCrossEntropy,
+}
+
+
+def get_loss(name) -> Loss:
+    """Return a new loss by name (``"mse"``, ``"bce"``, ``"cross_entropy"``) or ``name`` itself."""
+    if isinstance(name, Loss):
+        return name
+    return lookup(name, _BY_NAME, "loss", "get_loss()")()
+

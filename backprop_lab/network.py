@@ -1,0 +1,274 @@
+r"""A network is a list of layers applied in order (chapters "The forward pass" and
+"The backward pass").
+
+Forward: :math:`A_0 = X`, :math:`A_\ell = \text{layer}_\ell(A_{\ell-1})`, output
+:math:`\hat Y = A_L`. Backward, by the chain rule, in reverse order:
+:math:`dA_{\ell-1} = \text{layer}_\ell.\text{backward}(dA_\ell)`, each layer filling its own
+``grads`` on the way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._checks import check_float_array
+from .layers import Dense, Layer
+from .losses import Loss
+
+__all__ = ["Network", "Trace", "TraceStep"]
+
+
+@dataclass(frozen=True)
+class TraceStep:
+    """One recorded quantity of a forward/backward pass.
+
+    Attributes
+    ----------
+    phase : ``"forward"``, ``"loss"`` or ``"backward"``
+    layer : index into ``net.layers`` (``None`` for the input and the loss)
+    name : the layer's repr, e.g. ``"Dense(2 -> 2)"``
+    symbol : the book's symbol: ``X``, ``Z1``, ``A1``, ``L``, ``dA1``, ``dZ1``, ``dW1``, ``db1``
+    value : a copy of the array (or a float for the loss)
+    """
+
+    phase: str
+    layer: int | None
+    name: str
+    symbol: str
+    value: np.ndarray | float
+
+
+class Trace:
+    """Every intermediate of one forward and backward pass, in the order computed.
+
+    Index it by symbol (``trace["Z1"]``), iterate over its :class:`TraceStep` s, or print it.
+    """
+
+    def __init__(self, steps: list[TraceStep]) -> None:
+        self.steps = steps
+
+    def __iter__(self) -> Iterator[TraceStep]:
+        return iter(self.steps)
+
+    def __len__(self) -> int:
+        return len(self.steps)
+
+    def __getitem__(self, symbol: str):
+        for step in self.steps:
+            if step.symbol == symbol:
+                return step.value
+        symbols = ", ".join(s.symbol for s in self.steps)
+        raise KeyError(f"No step {symbol!r} in this trace. Recorded symbols: {symbols}.")
+
+    @property
+    def symbols(self) -> list[str]:
+        return [s.symbol for s in self.steps]
+
+    def __repr__(self) -> str:
+        with np.printoptions(precision=4, suppress=True):
+            lines = []
+            for s in self.steps:
+                head = f"{s.phase:<8} {s.symbol:<5} {s.name:<16}"
+                if isinstance(s.value, float):
+                    lines.append(f"{head} {s.value:.6g}")
+                else:
+                    body = np.array2string(s.value, prefix=" " * (len(head) + 1))
+                    lines.append(f"{head} {body}")
+            return "\n".join(lines)
+
+
+class Network:
+    r"""A feed-forward network: ``layers`` applied in order.
+
+    Parameters
+    ----------
+    layers : sequence of Layer
+        For example ``[Dense(2, 2), Sigmoid(), Dense(2, 1), Sigmoid()]``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from backprop_lab import Dense, Tanh
+    >>> net = Network([Dense(2, 3, rng=0), Tanh(), Dense(3, 1, rng=0)])
+    >>> net.forward(np.zeros((4, 2))).shape
+    (4, 1)
+    >>> net.n_params
+    13
+    """
+
+    def __init__(self, layers: Sequence[Layer]) -> None:
+        if isinstance(layers, Layer):
+            raise TypeError("Network() expected a list of layers, got a single layer. "
+                            "Wrap it in a list: Network([layer]).")
+        layers = list(layers)
+        if not layers:
+            raise ValueError("Network() expected at least one layer, got an empty list.")
+        for i, layer in enumerate(layers):
+            if not isinstance(layer, Layer):
+                raise TypeError(
+                    f"Network() expected layers (Dense, ReLU, ...), got {type(layer).__name__} "
+                    f"at position {i}. Activations are layers too: use ReLU(), not 'relu'."
+                )
+        dense = [layer for layer in layers if isinstance(layer, Dense)]
+        for a, b in zip(dense, dense[1:], strict=False):
+            if a.n_out != b.n_in:
+                raise ValueError(
+                    f"Network(): {a!r} is followed by {b!r}; the second needs n_in={a.n_out}. "
+                    f"Use Dense({a.n_out}, {b.n_out})."
+                )
+        dtypes = {layer.dtype for layer in dense}
+        if len(dtypes) > 1:
+            raise TypeError(
+                f"Network() expected every Dense layer to have the same dtype, got "
+                f"{sorted(str(d) for d in dtypes)}. Pass the same dtype= to each Dense."
+            )
+        self.layers: list[Layer] = layers
+        self._first_dense = dense[0] if dense else None
+
+    # -- passes --------------------------------------------------------------------
+    def _check_input(self, X, who: str) -> np.ndarray:
+        if self._first_dense is not None and self.layers[0] is self._first_dense:
+            return self._first_dense._check_input(X)
+        return check_float_array(X, "X", who)
+
+    def forward(self, X: np.ndarray) -> np.ndarray:
+        r"""Apply every layer in order, caching what backward needs; return :math:`\hat Y`."""
+        A = self._check_input(X, "Network.forward()")
+        for layer in self.layers:
+            A = layer._forward(A)
+        return A
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        """The same output as :meth:`forward`, without caching (logits for a classifier)."""
+        A = self._check_input(X, "Network.predict()")
+        for layer in self.layers:
+            A = layer._predict(A)
+        return A
+
+    def backward(self, dY: np.ndarray, *, input_grad: bool = True) -> np.ndarray | None:
+        r"""Backpropagate :math:`dY = \partial L/\partial \hat Y` through every layer.
+
+        Fills every layer's ``grads`` and returns :math:`\partial L/\partial X`, or ``None``
+        with ``input_grad=False`` (training never needs it, and skipping it saves the
+        first layer's largest matrix product).
+        """
+        last = self.layers[-1]
+        if not last.cache:
+            raise RuntimeError(
+                "Network.backward() was called before forward(). Call net.forward(X) first."
+            )
+        # Layer.backward validates dY against the last layer's output shape.
+        dA = last.backward(dY)
+        for i in range(len(self.layers) - 2, -1, -1):
+            dA = self.layers[i]._backward(dA, need_dX=input_grad or i > 0)
+        return dA if input_grad else None
+
+    def __call__(self, X):
+        return self.forward(X)
+
+    # -- parameters ------------------------------------------------------------------
+    def named_parameters(self) -> Iterator[tuple[str, np.ndarray, np.ndarray]]:
+        """Yield ``(name, param, grad)`` for every trainable array, e.g. ``("0.W", W, dW)``.
+
+        ``name`` is ``"<layer index>.<key>"``; ``param`` and ``grad`` are the arrays
+        themselves (update them in place).
+        """
+        for i, layer in enumerate(self.layers):
+            for key, param in layer.params.items():
+                yield f"{i}.{key}", param, layer.grads[key]
+
+    def parameters(self) -> list[np.ndarray]:
+        """The trainable arrays, in layer order."""
+        return [p for _, p, _ in self.named_parameters()]
+
+    @property
+    def n_params(self) -> int:
+        return sum(layer.n_params for layer in self.layers)
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self._first_dense.dtype if self._first_dense else np.dtype(np.float64)
+
+    # -- display ---------------------------------------------------------------------
+    def summary(self) -> str:
+        """A table of layers, output shapes and parameter counts.
+
+        >>> from backprop_lab import Dense, Sigmoid
+        >>> print(Network([Dense(2, 2, rng=0), Sigmoid(), Dense(2, 1, rng=0)]).summary())
+        #  layer          output shape    parameters
+        0  Dense(2 -> 2)  (n_samples, 2)  6 (W 2x2, b 2)
+        1  Sigmoid()      (n_samples, 2)  0
+        2  Dense(2 -> 1)  (n_samples, 1)  3 (W 2x1, b 1)
+        total parameters: 9
+        """
+        rows = [("#", "layer", "output shape", "parameters")]
+        width = self._first_dense.n_in if self._first_dense else None
+        for i, layer in enumerate(self.layers):
+            if isinstance(layer, Dense):
+                width = layer.n_out
+                detail = f"{layer.n_params} (W {layer.n_in}x{layer.n_out}, b {layer.n_out})"
+            else:
+                detail = str(layer.n_params)
+            shape = f"(n_samples, {width})" if width is not None else "(n_samples, ...)"
+            rows.append((str(i), repr(layer), shape, detail))
+        widths = [max(len(r[c]) for r in rows) for c in range(3)]
+        lines = ["  ".join([*(r[c].ljust(widths[c]) for c in range(3)), r[3]]) for r in rows]
+        lines.append(f"total parameters: {self.n_params}")
+        return "\n".join(line.rstrip() for line in lines)
+
+    def __repr__(self) -> str:
+        return "Network([" + ", ".join(repr(layer) for layer in self.layers) + "])"
+
+    def trace(self, X: np.ndarray, y=None, loss: Loss | None = None, *, dY=None) -> Trace:
+        r"""Run one forward and backward pass and record every intermediate.
+
+        Symbols follow the book: the ``k``-th :class:`Dense` layer outputs the
+        pre-activation ``Zk``, the activation after it outputs ``Ak``; backward records
+        ``dAk``, ``dZk``, ``dWk`` and ``dbk``. With ``loss`` and ``y`` the backward pass starts
+        from :math:`\partial L/\partial\hat Y`; otherwise pass the upstream gradient ``dY``.
+        The layers' caches and grads are left as after a normal forward/backward.
+        """
+        if (loss is None) == (dY is None):
+            raise ValueError(
+                "Network.trace() expected either a loss with targets y, or an upstream gradient "
+                "dY, not both or neither. Example: net.trace(X, y, MSE())."
+            )
+        if loss is not None and y is None:
+            raise ValueError("Network.trace() was given a loss but no targets y.")
+        symbols = self._symbols()
+        A = self._check_input(X, "Network.trace()")
+        steps = [TraceStep("forward", None, "input", "X", A.copy())]
+        for i, layer in enumerate(self.layers):
+            A = layer._forward(A)
+            steps.append(TraceStep("forward", i, repr(layer), symbols[i], A.copy()))
+        if loss is not None:
+            L = loss.forward(A, y)
+            steps.append(TraceStep("loss", None, repr(loss), "L", L))
+            dA = loss.backward()
+        else:
+            dA = check_float_array(dY, "dY", "Network.trace()")
+        steps.append(TraceStep("backward", len(self.layers) - 1, "output", "d" + symbols[-1],
+                               np.array(dA, copy=True)))
+        dA = self.layers[-1].backward(dA)
+        for i in range(len(self.layers) - 1, -1, -1):
+            layer = self.layers[i]
+            if i < len(self.layers) - 1:
+                dA = layer._backward(dA)
+            k = symbols[i][1:]
+            for key, grad in layer.grads.items():
+                steps.append(TraceStep("backward", i, repr(layer), f"d{key}{k}", grad.copy()))
+            name = "dX" if i == 0 else "d" + symbols[i - 1]
+            steps.append(TraceStep("backward", i, repr(layer), name, dA.copy()))
+        return Trace(steps)
+
+    def _symbols(self) -> list[str]:
+        """``Z1, A1, Z2, A2, ...``: the book's names of each layer's output."""
+        out, k = [], 0
+        for layer in self.layers:
+            if isinstance(layer, Dense) or k == 0:
+                k += 1
+            out.append(f"{layer.output_symbol}{k}")
+        return out
