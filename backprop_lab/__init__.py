@@ -7,6 +7,7 @@ Rows are samples: ``X`` has shape ``(n_samples, n_in)``; ``Dense`` computes ``X 
 """
 
 from .activations import Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh, get_activation
+from .gradcheck import gradcheck
 from .init import get_initializer
 from .layers import Dense, Layer
 from .losses import MSE, BinaryCrossEntropy, Loss, SoftmaxCrossEntropy, get_loss
@@ -32,6 +33,7 @@ __all__ = [
     "TraceStep",
     "__version__",
     "get_activation",
+    "gradcheck",
     "get_initializer",
     "get_loss",
 ]

@@ -1,0 +1,206 @@
+r"""Checking gradients against central differences (chapter "Checking gradients").
+
+For a scalar function :math:`f(\theta)` the central difference
+
+.. math:: \frac{\partial f}{\partial \theta_j} \approx
+          \frac{f(\theta + \epsilon e_j) - f(\theta - \epsilon e_j)}{2\epsilon}
+
+has an error of order :math:`\epsilon^2`. A layer's output is an array, not a scalar, so
+the check contracts it with a *random* upstream gradient :math:`G`:
+:math:`f = \sum_{ij} G_{ij} Y_{ij}`, whose gradient is exactly what ``backward(G)``
+computes. (An all-ones :math:`G` would hide a backward that forgot to multiply by
+:math:`dY`.) The relative error of each array is
+
+.. math:: \frac{\lVert a - n\rVert}{\max(\lVert a\rVert + \lVert n\rVert,\ 10^{-12})},
+
+with :math:`a` the analytic and :math:`n` the numerical gradient (Euclidean norms over the
+whole array, so a gradient that is exactly zero somewhere does not dominate); in float64 a
+correct backward gives errors around :math:`10^{-9}` or smaller.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from ._checks import check_float_array, check_positive_float, check_rng
+from .layers import Layer
+from .losses import Loss
+from .network import Network
+
+__all__ = ["GradcheckResult", "gradcheck", "numerical_gradient", "relative_error"]
+
+
+def relative_error(analytic: np.ndarray, numeric: np.ndarray) -> float:
+    """Relative error between two gradients as norms over the whole array (module docs)."""
+    a, n = np.asarray(analytic, dtype=np.float64), np.asarray(numeric, dtype=np.float64)
+    if a.shape != n.shape:
+        raise ValueError(f"relative_error() expected equal shapes, got {a.shape} and {n.shape}.")
+    scale = max(float(np.linalg.norm(a) + np.linalg.norm(n)), 1e-12)
+    return float(np.linalg.norm(a - n)) / scale
+
+
+def numerical_gradient(f: Callable[[], float], x: np.ndarray, eps: float = 1e-6) -> np.ndarray:
+    r"""Central-difference gradient of the scalar ``f()`` with respect to the array ``x``.
+
+    ``x`` is perturbed *in place* one element at a time and restored afterwards, so ``f``
+    must read ``x`` (for example a layer's ``params["W"]``).
+
+    >>> x = np.array([1.0, 2.0])
+    >>> np.round(numerical_gradient(lambda: float(np.sum(x ** 2)), x), 6)
+    array([2., 4.])
+    """
+    grad = np.zeros_like(x, dtype=np.float64)
+    flat = x.reshape(-1)  # a view: writing to it perturbs x
+    gflat = grad.reshape(-1)
+    for j in range(flat.size):
+        old = flat[j]
+        flat[j] = old + eps
+        f_plus = f()
+        flat[j] = old - eps
+        f_minus = f()
+        flat[j] = old
+        gflat[j] = (f_plus - f_minus) / (2 * eps)
+    return grad
+
+
+class GradcheckResult:
+    """Per-array relative errors of one gradient check.
+
+    ``errors`` maps a name (``"X"``, ``"W"``, ``"0.W"``, ``"Y_hat"``) to its relative error;
+    ``passed`` is true when every error is below ``tol``. Printing it shows a table.
+    """
+
+    def __init__(self, errors: dict[str, float], tol: float) -> None:
+        self.errors = errors
+        self.tol = tol
+
+    @property
+    def passed(self) -> bool:
+        return all(e < self.tol for e in self.errors.values())
+
+    @property
+    def max_error(self) -> float:
+        return max(self.errors.values(), default=0.0)
+
+    def __bool__(self) -> bool:
+        return self.passed
+
+    def __repr__(self) -> str:
+        width = max((len(k) for k in self.errors), default=4)
+        lines = [f"{'array':<{width}}  relative error"]
+        for k, e in self.errors.items():
+            mark = "ok" if e < self.tol else f"FAILED (tol {self.tol:g})"
+            lines.append(f"{k:<{width}}  {e:.2e}  {mark}")
+        return "\n".join(lines)
+
+
+def gradcheck(
+    obj: Layer | Network | Loss,
+    X,
+    y=None,
+    *,
+    loss: Loss | None = None,
+    eps: float = 1e-6,
+    tol: float = 1e-6,
+    rng=None,
+    check_input: bool = True,
+) -> GradcheckResult:
+    r"""Compare backpropagated gradients with central differences.
+
+    Parameters
+    ----------
+    obj : Layer, Network or Loss
+        What to check. A layer or network is contracted with a random upstream gradient
+        :math:`G` (or, for a network given ``loss`` and ``y``, checked through the loss);
+        a loss is checked with respect to its predictions ``X`` (that is, :math:`\hat Y`).
+    X : ndarray
+        The input batch (for a loss: the predictions ``Y_hat``). Must be float64.
+    y : ndarray, optional
+        Targets, for a loss or a network checked with ``loss``.
+    loss : Loss, optional
+        With a network: check :math:`L(\text{net}(X), y)` instead of a random contraction.
+    eps : float
+        Step of the central difference.
+    tol : float
+        Relative error below which an array passes.
+    rng : Generator or int, optional
+        Source of the random upstream gradient.
+    check_input : bool
+        Also check the gradient with respect to ``X`` (``dX``).
+
+    Returns
+    -------
+    GradcheckResult
+        ``result.errors`` maps each array's name to its relative error.
+
+    Examples
+    --------
+    >>> from backprop_lab import Dense, Tanh, Network, MSE
+    >>> net = Network([Dense(3, 4, rng=0), Tanh(), Dense(4, 2, rng=1)])
+    >>> X = np.random.default_rng(2).standard_normal((5, 3))
+    >>> gradcheck(net, X, rng=3).passed
+    True
+    >>> gradcheck(MSE(), X[:, :2], np.zeros((5, 2))).passed
+    True
+    """
+    who = "gradcheck()"
+    eps = check_positive_float(eps, "eps", who)
+    tol = check_positive_float(tol, "tol", who)
+    if not isinstance(obj, Layer | Network | Loss):
+        raise TypeError(
+            f"{who} expected a Layer, a Network or a Loss, got {type(obj).__name__}."
+        )
+    X = check_float_array(X, "X", who, ndim=None)
+    if X.dtype != np.float64:
+        raise TypeError(
+            f"{who} expected float64 inputs, got {X.dtype}: central differences are too "
+            "inaccurate in float32. Build the layers with dtype=np.float64 and pass "
+            "X.astype(np.float64)."
+        )
+    X = X.copy()  # perturbed in place below; the caller's array stays untouched
+    rng = check_rng(rng, who)
+
+    if isinstance(obj, Loss):
+        if y is None:
+            raise ValueError(f"{who} checking a loss needs the targets y.")
+        obj.forward(X, y)
+        analytic = obj.backward()
+        numeric = numerical_gradient(lambda: obj.forward(X, y), X, eps)
+        return GradcheckResult({"Y_hat": relative_error(analytic, numeric)}, tol)
+
+    if isinstance(obj, Network):
+        for layer in obj.layers:
+            if getattr(layer, "dtype", np.float64) != np.float64:
+                raise TypeError(f"{who} expected float64 layers, got {layer!r} in {layer.dtype}.")
+        named = [(name, p) for name, p, _ in obj.named_parameters()]
+        grads = {name: g for name, _, g in obj.named_parameters()}
+    else:
+        named = list(obj.params.items())
+        grads = obj.grads
+
+    if loss is not None:
+        if y is None:
+            raise ValueError(f"{who} was given a loss but no targets y.")
+
+        def f() -> float:
+            return loss.forward(obj.forward(X), y)
+
+        f()
+        dX = obj.backward(loss.backward())
+    else:
+        G = rng.standard_normal(obj.forward(X).shape)
+
+        def f() -> float:
+            return float(np.sum(G * obj.forward(X)))
+
+        dX = obj.backward(G)
+
+    analytic = {name: np.array(grads[name], copy=True) for name, _ in named}
+    errors = {}
+    if check_input:
+        errors["X"] = relative_error(dX, numerical_gradient(f, X, eps))
+    for name, param in named:
+        errors[name] = relative_error(analytic[name], numerical_gradient(f, param, eps))
+    return GradcheckResult(errors, tol)
