@@ -6,7 +6,9 @@ interactive figures in :mod:`backprop_lab.widgets`; import them explicitly.
 Rows are samples: ``X`` has shape ``(n_samples, n_in)``; ``Dense`` computes ``X @ W + b``.
 """
 
+from . import datasets
 from .activations import Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh, get_activation
+from .autodiff import Value
 from .gradcheck import gradcheck
 from .init import get_initializer
 from .layers import Dense, Layer
@@ -31,7 +33,9 @@ __all__ = [
     "Tanh",
     "Trace",
     "TraceStep",
+    "Value",
     "__version__",
+    "datasets",
     "get_activation",
     "gradcheck",
     "get_initializer",

@@ -87,22 +87,46 @@ PAGES = ["index.html", "genindex.html", "search.html"] + [f"{d}.html" for d in _
 
 @pytest.fixture(scope="session")
 def book_build() -> subprocess.CompletedProcess:
+    # Stale pages of an earlier build would escape the checks; the notebook cache and the
+    # doctrees stay, so an unchanged book rebuilds in seconds.
+    shutil.rmtree(HTML, ignore_errors=True)
     bindir = Path(sys.executable).parent
     env = dict(os.environ, PATH=f"{bindir}{os.pathsep}{os.environ.get('PATH', '')}")
-    cmd = [str(bindir / "jupyter-book"), "build", ".", "--builder", "html",
-           "-W", "-n", "--keep-going", "--all"]
-    return subprocess.run(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                          stderr=subprocess.STDOUT, text=True, timeout=1800)
+    cmd = [
+        str(bindir / "jupyter-book"),
+        "build",
+        ".",
+        "--builder",
+        "html",
+        "-W",
+        "-n",
+        "--keep-going",
+        "--all",
+    ]
+    return subprocess.run(
+        cmd,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=1800,
+    )
 
 
 @pytest.mark.slow
 def test_book_builds_without_warnings(book_build):
     out = book_build.stdout
     assert book_build.returncode == 0, f"jupyter-book build failed:\n{out[-6000:]}"
-    warnings = [line for line in out.splitlines() if WARNING.search(line) and not BENIGN.search(line)]
+    warnings = [
+        line for line in out.splitlines() if WARNING.search(line) and not BENIGN.search(line)
+    ]
     assert not warnings, "the book build printed warnings:\n" + "\n".join(warnings)
-    built = {p.relative_to(HTML).as_posix() for p in HTML.rglob("*.html")
-             if not p.relative_to(HTML).parts[0].startswith("_")}
+    built = {
+        p.relative_to(HTML).as_posix()
+        for p in HTML.rglob("*.html")
+        if not p.relative_to(HTML).parts[0].startswith("_")
+    }
     assert built == set(PAGES), (
         f"pages built but not checked: {sorted(built - set(PAGES))}; "
         f"pages checked but not built: {sorted(set(PAGES) - built)}"
@@ -157,12 +181,16 @@ class Visit:
         self.context = browser.new_context(viewport=VIEWPORTS[viewport], service_workers="block")
         self.context.route("**/*", self._route)
         self.page = page = self.context.new_page()
-        page.on("console", lambda m: self.errors.append(f"console: {m.text}")
-                if m.type == "error" else None)
+        page.on(
+            "console",
+            lambda m: self.errors.append(f"console: {m.text}") if m.type == "error" else None,
+        )
         page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
         page.on("requestfailed", lambda r: self.failed.append(f"{r.url} ({r.failure})"))
-        page.on("response", lambda r: self.failed.append(f"{r.url} (HTTP {r.status})")
-                if r.status >= 400 else None)
+        page.on(
+            "response",
+            lambda r: self.failed.append(f"{r.url} (HTTP {r.status})") if r.status >= 400 else None,
+        )
         page.goto(site + rel, wait_until="networkidle")
         self._wait_for_math()
 
@@ -180,7 +208,8 @@ class Visit:
     def _wait_for_math(self):
         if self.page.locator(".math").count():
             self.page.wait_for_function(
-                "() => window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=20000)
+                "() => window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=20000
+            )
             self.page.evaluate("() => MathJax.startup.promise")
 
     def weights(self) -> tuple[int, int]:
@@ -285,7 +314,8 @@ def _bump(control) -> None:
     tag = control.evaluate("el => el.tagName.toLowerCase()")
     at_end = control.evaluate(
         "el => el.tagName === 'SELECT' ? el.selectedIndex === el.options.length - 1"
-        "      : Number(el.value) >= Number(el.max || 100)")
+        "      : Number(el.value) >= Number(el.max || 100)"
+    )
     control.focus()
     if tag == "select":
         control.press("ArrowUp" if at_end else "ArrowDown")
@@ -306,9 +336,11 @@ def test_pilot_figure_players_respond(pilot):
             value = " | ".join(player.locator(".bpl-value").all_inner_texts())
             _bump(controls.nth(j))
             assert player.locator("img.bpl-frame").first.get_attribute("src") != src, (
-                f"figure player {i}: moving control {j} did not change the image")
+                f"figure player {i}: moving control {j} did not change the image"
+            )
             assert " | ".join(player.locator(".bpl-value").all_inner_texts()) != value, (
-                f"figure player {i}: moving control {j} did not change the displayed value")
+                f"figure player {i}: moving control {j} did not change the displayed value"
+            )
 
 
 @pytest.mark.browser

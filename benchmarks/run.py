@@ -1,0 +1,279 @@
+"""`make bench`: the speed figures of backprop_lab, measured side by side in one run.
+
+Machines here are shared and noisy, so every comparison is a ratio of medians measured in
+the same process, alternating the two contenders epoch by epoch, with numpy's BLAS and
+torch pinned to the same number of threads. PyTorch is optional: without it the ratios to
+PyTorch are skipped and the other figures are printed.
+
+Usage: python benchmarks/run.py [--quick] [--epochs N] [--skip-chapter]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+from threadpoolctl import threadpool_info, threadpool_limits
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import backprop_lab as bl  # noqa: E402
+
+try:
+    import torch
+except ImportError:  # optional
+    torch = None
+
+RESULTS: list[tuple[str, str, str, bool | None]] = []
+
+
+def report(name: str, value: str, goal: str, ok: bool | None) -> None:
+    RESULTS.append((name, value, goal, ok))
+    mark = {True: "ok", False: "MISSED", None: "-"}[ok]
+    print(f"  {name:<58} {value:>14}   goal {goal:<10} {mark}", flush=True)
+
+
+def median(xs):
+    return statistics.median(xs)
+
+
+# ----------------------------------------------------------------------------- models
+def make_net(sizes, dtype, seed=0):
+    rng = np.random.default_rng(seed)
+    layers = []
+    for i, (a, b) in enumerate(zip(sizes, sizes[1:], strict=False)):
+        layers.append(bl.Dense(a, b, init="he", rng=rng, dtype=dtype))
+        if i < len(sizes) - 2:
+            layers.append(bl.ReLU())
+    return bl.Network(layers)
+
+
+def torch_net(net):
+    mods = []
+    for layer in net.layers:
+        if isinstance(layer, bl.Dense):
+            lin = torch.nn.Linear(layer.n_in, layer.n_out)
+            lin = lin.to(torch.float32 if layer.dtype == np.float32 else torch.float64)
+            with torch.no_grad():
+                lin.weight.copy_(torch.from_numpy(layer.params["W"].T.copy()))
+                lin.bias.copy_(torch.from_numpy(layer.params["b"].copy()))
+            mods.append(lin)
+        else:
+            mods.append(torch.nn.ReLU())
+    return torch.nn.Sequential(*mods)
+
+
+def ours_epoch(net, opt, X, y, batch_size, seed):
+    loss = bl.SoftmaxCrossEntropy()
+    t = time.perf_counter()
+    bl.fit(net, loss, opt, X, y, epochs=1, batch_size=batch_size, shuffle=True, seed=seed)
+    return time.perf_counter() - t
+
+
+def torch_epoch(model, opt, tX, ty, batch_size, seed):
+    loss_fn = torch.nn.CrossEntropyLoss()
+    g = torch.Generator().manual_seed(seed)
+    t = time.perf_counter()
+    perm = torch.randperm(len(tX), generator=g)
+    for i in range(0, len(tX), batch_size):
+        idx = perm[i : i + batch_size]
+        xb, yb = tX[idx], ty[idx]
+        opt.zero_grad(set_to_none=True)
+        loss = loss_fn(model(xb), yb)
+        loss.backward()
+        opt.step()
+    return time.perf_counter() - t
+
+
+def matmul_epoch(sizes, n, batch_size, dtype, rng):
+    """The time of an epoch's matrix products alone (forward, dW, and dX but the first)."""
+    Ws = [rng.standard_normal((a, b)).astype(dtype) for a, b in zip(sizes, sizes[1:], strict=False)]
+    Xb = rng.standard_normal((batch_size, sizes[0])).astype(dtype)
+    acts = [Xb] + [rng.standard_normal((batch_size, b)).astype(dtype) for b in sizes[1:]]
+    t = time.perf_counter()
+    for _ in range(0, n, batch_size):
+        for k, W in enumerate(Ws):
+            acts[k] @ W
+        for k in range(len(Ws) - 1, -1, -1):
+            acts[k].T @ acts[k + 1]
+            if k > 0:
+                acts[k + 1] @ Ws[k].T
+    return time.perf_counter() - t
+
+
+def compare(label, sizes, X, y, batch_size, epochs, dtype, optim="sgd"):
+    """Alternate our epoch and torch's; return medians."""
+    net = make_net(sizes, dtype)
+    opt = bl.SGD(net, lr=0.01) if optim == "sgd" else bl.Adam(net, lr=1e-3)
+    ours, theirs = [], []
+    if torch is not None:
+        model = torch_net(net)
+        topt = (torch.optim.SGD(model.parameters(), lr=0.01) if optim == "sgd"
+                else torch.optim.Adam(model.parameters(), lr=1e-3))
+        tX, ty = torch.from_numpy(X), torch.from_numpy(y)
+        torch_epoch(model, topt, tX, ty, batch_size, 0)  # warm-up
+    ours_epoch(net, opt, X, y, batch_size, 0)  # warm-up
+    for e in range(epochs):
+        ours.append(ours_epoch(net, opt, X, y, batch_size, e + 1))
+        if torch is not None:
+            theirs.append(torch_epoch(model, topt, tX, ty, batch_size, e + 1))
+    return median(ours), (median(theirs) if theirs else None)
+
+
+# ----------------------------------------------------------------------------- sections
+def bench_engine(epochs, quick):
+    n = 12_000 if quick else 60_000
+    sizes = [784, 512, 256, 10]
+    rng = np.random.default_rng(0)
+    X64 = rng.standard_normal((n, 784))
+    y = rng.integers(0, 10, n)
+    print(f"\nSynthetic MNIST-sized data: {n} x 784, {sizes}, ReLU, batch 128, "
+          f"medians of {epochs} epochs")
+    sgd32 = None
+    for dtype, goal in [(np.float32, 1.10), (np.float64, 1.15)]:
+        X = X64.astype(dtype)
+        name = np.dtype(dtype).name
+        ours, theirs = compare("sgd", sizes, X, y, 128, epochs, dtype)
+        if dtype == np.float32:
+            sgd32 = ours
+        report(f"backprop_lab SGD epoch, {name}", f"{ours:.3f} s", "", None)
+        if theirs is not None:
+            report(f"PyTorch SGD epoch, {name}", f"{theirs:.3f} s", "", None)
+            report(f"ratio backprop_lab / PyTorch, {name}", f"{ours / theirs:.3f}",
+                   f"<= {goal:.2f}", ours / theirs <= goal)
+        mm = median([matmul_epoch(sizes, n, 128, dtype, rng) for _ in range(epochs)])
+        report(f"share of the epoch in its matrix products, {name}", f"{mm / ours:.1%}",
+               ">= 65 %", mm / ours >= 0.65)
+    adam, _ = compare("adam", sizes, X64.astype(np.float32), y, 128, epochs, np.float32,
+                      optim="adam")
+    report("Adam epoch / SGD epoch, float32", f"{adam / sgd32:.3f}", "<= 1.30", adam / sgd32 <= 1.3)
+
+
+def bench_digits(epochs):
+    X, y = bl.datasets.load_digits()
+    X = (X / 16.0).astype(np.float64)
+    sizes = [64, 128, 64, 10]
+    print(f"\nDigits data: {X.shape[0]} x 64, {sizes}, ReLU, batch 32, float64, "
+          f"medians of {epochs} epochs")
+    ours, theirs = compare("digits", sizes, X, y, 32, epochs, np.float64)
+    report("backprop_lab digits epoch", f"{ours * 1e3:.1f} ms", "", None)
+    if theirs is not None:
+        report("PyTorch digits epoch", f"{theirs * 1e3:.1f} ms", "", None)
+        report("ratio backprop_lab / PyTorch, digits", f"{ours / theirs:.3f}", "<= 0.65",
+               ours / theirs <= 0.65)
+
+
+def bench_value():
+    from backprop_lab.autodiff import MLP, Value
+
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((100, 2)).tolist()
+    y = rng.standard_normal(100).tolist()
+    model = MLP(2, [16, 16, 1], rng=0)
+    times = []
+    for _ in range(7):
+        t = time.perf_counter()
+        loss = Value(0.0)
+        for xi, yi in zip(X, y, strict=True):
+            out = model(xi)
+            out = out[0] if isinstance(out, list) else out
+            loss = loss + (out - yi) ** 2
+        model.zero_grad() if hasattr(model, "zero_grad") else None
+        loss.backward()
+        times.append(time.perf_counter() - t)
+    ms = median(times) * 1e3
+    print("\nScalar engine")
+    report("Value: forward+backward, 2-16-16-1 MLP, 100 samples", f"{ms:.1f} ms", "<= 100 ms",
+           ms <= 100)
+
+
+def bench_import():
+    code = ("import time; t = time.perf_counter(); import backprop_lab; "
+            "print(time.perf_counter() - t)")
+    times = [float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                  check=True).stdout) for _ in range(5)]
+    report("import backprop_lab", f"{median(times) * 1e3:.0f} ms", "<= 200 ms",
+           median(times) <= 0.2)
+
+
+def bench_chapter():
+    """The pilot chapter: one live widget callback, the notebook's execution, page weight."""
+    print("\nPilot chapter 'The learning rate'")
+    nb = ROOT / "book" / "learning_rate.ipynb"
+    if not nb.exists():
+        report("chapter benchmarks", "no chapter", "", None)
+        return
+    import nbformat
+    from nbclient import NotebookClient
+
+    notebook = nbformat.read(nb, as_version=4)
+    t = time.perf_counter()
+    client = NotebookClient(notebook, timeout=120, kernel_name="python3",
+                            resources={"metadata": {"path": str(nb.parent)}})
+    with client.setup_kernel():
+        for i, cell in enumerate(notebook.cells):
+            client.execute_cell(cell, i)
+        elapsed = time.perf_counter() - t
+        probe = nbformat.v4.new_code_cell(
+            "import time as _t, statistics as _s\n"
+            "_fig = lr_figure\n"
+            "_ctrl = _fig.controls[0]\n"
+            "_vals = list(_ctrl.values)\n"
+            "_ts = []\n"
+            "for _k in range(15):\n"
+            "    _t0 = _t.perf_counter()\n"
+            "    _fig.set_value(_ctrl.name, _vals[(_k * 7 + 3) % len(_vals)])\n"
+            "    _ts.append(_t.perf_counter() - _t0)\n"
+            "print(_s.median(_ts))\n"
+        )
+        client.execute_cell(probe, len(notebook.cells))
+    callback = float(probe.outputs[0]["text"])
+    report("one live widget callback (compute + redraw), median", f"{callback * 1e3:.0f} ms",
+           "<= 100 ms", callback <= 0.1)
+    report("chapter execution in a kernel (incl. kernel start)", f"{elapsed:.1f} s", "<= 10 s",
+           elapsed <= 10)
+    page = ROOT / "_build" / "html" / "book" / "learning_rate.html"
+    if page.exists():
+        kb = page.stat().st_size / 1024
+        report("built page weight (HTML with its embedded frames)", f"{kb:.0f} kB", "<= 2048 kB",
+               kb <= 2048)
+    else:
+        report("built page weight", "not built", "run make book", None)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="smaller data, 3 epochs")
+    parser.add_argument("--epochs", type=int, default=5)
+    parser.add_argument("--skip-chapter", action="store_true")
+    args = parser.parse_args()
+    epochs = 3 if args.quick else max(args.epochs, 5)
+    threads = os.cpu_count() or 1
+    if torch is not None:
+        torch.set_num_threads(threads)
+    blas = [f"{i['internal_api']} {i.get('architecture', '')} x{i['num_threads']}"
+            for i in threadpool_info() if i["user_api"] == "blas"]
+    print(f"backprop_lab {bl.__version__}, numpy {np.__version__} ({', '.join(blas)}), "
+          f"torch {torch.__version__ if torch else 'not installed'}; {threads} threads each")
+    with threadpool_limits(limits=threads, user_api="blas"):
+        bench_import()
+        bench_engine(epochs, args.quick)
+        bench_digits(max(epochs, 7))
+        bench_value()
+    if not args.skip_chapter:
+        bench_chapter()
+    missed = [r for r in RESULTS if r[3] is False]
+    print(f"\n{sum(r[3] is True for r in RESULTS)} goals met, {len(missed)} missed"
+          + ("" if torch else " (PyTorch not installed: ratios to PyTorch skipped)"))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
