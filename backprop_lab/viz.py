@@ -1,0 +1,738 @@
+r"""Plot functions for the book: arrays in, axes out.
+
+Every function here takes plain numpy arrays (computed elsewhere, by the core or by a
+chapter cell) and an optional matplotlib ``ax``; it draws and returns the axes. None of
+them computes a gradient, trains anything, or calls ``plt.show()``; when ``ax`` is not
+given a new figure is made with ``matplotlib.pyplot.subplots`` (so that a chapter cell
+can write ``viz.plot_loss_curves(history)`` and see the figure).
+
+Colours come from one module-level palette, :data:`PALETTE` (Okabe and Ito's
+colour-blind-safe set), and successive lines also differ by line style and marker
+(:data:`LINESTYLES`, :data:`MARKERS`), so every figure stays readable in greyscale.
+
+Used in every chapter; first in "The learning rate" (gradient descent on a quadratic
+bowl: :func:`plot_loss_surface` + :func:`plot_trajectory` beside :func:`plot_loss_curves`,
+:func:`plot_lr_sweep` and :func:`plot_schedules`).
+
+Examples
+--------
+>>> import numpy as np
+>>> from matplotlib.figure import Figure
+>>> from backprop_lab import viz
+>>> w1, w2 = np.meshgrid(np.linspace(-2, 2, 41), np.linspace(-2, 2, 41))
+>>> L = 0.5 * (w1**2 + 10 * w2**2)
+>>> ax = Figure().subplots()
+>>> ax = viz.plot_loss_surface(w1, w2, L, ax=ax)
+>>> path = np.array([[1.5, 1.0], [1.2, -0.5], [0.9, 0.3], [0.7, -0.1]])
+>>> ax = viz.plot_trajectory(path, ax=ax, label="lr = 0.15")
+>>> [float(v) for v in ax.get_xlim()]  # the surface's limits are kept
+[-2.0, 2.0]
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+import matplotlib.colors as mcolors
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.transforms import blended_transform_factory
+
+__all__ = [
+    "PALETTE",
+    "COLORS",
+    "LINESTYLES",
+    "MARKERS",
+    "style",
+    "plot_loss_surface",
+    "plot_trajectory",
+    "plot_loss_curves",
+    "plot_lr_sweep",
+    "plot_schedules",
+    "value_badge",
+]
+
+#: Okabe & Ito (2008), "Color Universal Design": distinguishable with every common
+#: colour-vision deficiency. Keys are the colour names; :data:`COLORS` is the order in
+#: which successive lines take them (black last: it is kept for markers and references).
+PALETTE: dict[str, str] = {
+    "blue": "#0072B2",
+    "orange": "#E69F00",
+    "bluish_green": "#009E73",
+    "vermillion": "#D55E00",
+    "sky_blue": "#56B4E9",
+    "reddish_purple": "#CC79A7",
+    "yellow": "#F0E442",
+    "black": "#000000",
+}
+#: Line colours in order of use (yellow is left out: too light on white for a thin line).
+COLORS: tuple[str, ...] = (
+    PALETTE["blue"],
+    PALETTE["orange"],
+    PALETTE["bluish_green"],
+    PALETTE["vermillion"],
+    PALETTE["sky_blue"],
+    PALETTE["reddish_purple"],
+    PALETTE["black"],
+)
+#: Line styles in order of use, so that lines differ without colour.
+LINESTYLES: tuple = ("-", "--", "-.", ":", (0, (5, 1, 1, 1, 1, 1)), (0, (1, 3)), (0, (8, 2)))
+#: Markers in order of use.
+MARKERS: tuple[str, ...] = ("o", "s", "^", "D", "v", "P", "X")
+
+#: The colormap for loss surfaces: perceptually uniform and colour-blind safe.
+SURFACE_CMAP = "cividis"
+
+
+def style(i: int) -> dict:
+    """Return the ``color``, ``linestyle`` and ``marker`` of the ``i``-th line.
+
+    Successive indices differ in all three, so lines are told apart in greyscale too.
+
+    >>> style(0)["color"], style(1)["linestyle"]
+    ('#0072B2', '--')
+    """
+    if isinstance(i, bool) or not isinstance(i, int | np.integer) or i < 0:
+        raise ValueError(f"style(i) expected a non-negative integer index, got {i!r}.")
+    return {
+        "color": COLORS[i % len(COLORS)],
+        "linestyle": LINESTYLES[i % len(LINESTYLES)],
+        "marker": MARKERS[i % len(MARKERS)],
+    }
+
+
+# --------------------------------------------------------------------------- helpers
+def _get_ax(ax) -> Axes:
+    """Return ``ax``, or a new axes on a new pyplot figure when ``ax`` is None."""
+    if ax is None:
+        import matplotlib.pyplot as plt  # only when the caller asked for a new figure
+
+        _, ax = plt.subplots()
+        return ax
+    if not isinstance(ax, Axes):
+        raise TypeError(f"expected ax to be a matplotlib Axes or None, got {type(ax).__name__}.")
+    return ax
+
+
+def _as_float_array(x, name: str, who: str) -> np.ndarray:
+    """``x`` as a float64 array, or a ``TypeError`` naming the function and the argument."""
+    try:
+        arr = np.asarray(x, dtype=np.float64)
+    except (TypeError, ValueError) as err:
+        raise TypeError(
+            f"{who} expected {name} to be an array of numbers, got {type(x).__name__}."
+        ) from err
+    return arr
+
+
+def _series(curves, who: str) -> dict[str, np.ndarray]:
+    """Normalise ``curves`` (one 1-D array or a mapping label -> 1-D array) to a dict."""
+    if isinstance(curves, Mapping):
+        if not curves:
+            raise ValueError(f"{who} expected at least one curve, got an empty mapping.")
+        items = list(curves.items())
+    else:
+        items = [(None, curves)]
+    out = {}
+    for label, values in items:
+        arr = _as_float_array(values, "each curve" if label is None else f"curve {label!r}", who)
+        what = "the curve" if label is None else f"curve {label!r}"
+        if arr.ndim != 1:
+            raise ValueError(
+                f"{who} expected {what} to be 1-D (one value per step), got shape {arr.shape}. "
+                "Pass one 1-D array per label, e.g. {'train': train_loss, 'test': test_loss}."
+            )
+        if arr.size == 0:
+            raise ValueError(f"{who} expected {what} to have at least one value, got none.")
+        out[label] = arr
+    return out
+
+
+def _first_nonfinite(arr: np.ndarray) -> int | None:
+    """Index of the first NaN/inf entry along axis 0, or None when everything is finite."""
+    bad = ~np.isfinite(arr)
+    if bad.ndim > 1:
+        bad = bad.any(axis=tuple(range(1, bad.ndim)))
+    idx = np.flatnonzero(bad)
+    return int(idx[0]) if idx.size else None
+
+
+# --------------------------------------------------------------------------- surfaces
+def plot_loss_surface(
+    W1,
+    W2,
+    L,
+    *,
+    ax=None,
+    levels: int | np.ndarray = 20,
+    log_levels: bool = True,
+    filled: bool = True,
+    cmap: str = SURFACE_CMAP,
+    xlabel: str = "$w_1$",
+    ylabel: str = "$w_2$",
+    minimum=None,
+    equal_aspect: bool = True,
+) -> Axes:
+    r"""Draw the contours of a loss surface :math:`L(w_1, w_2)` sampled on a grid.
+
+    Chapter "The learning rate": the bowl that gradient descent walks down.
+
+    Parameters
+    ----------
+    W1, W2 : ndarray, shape (n_rows, n_cols)
+        The grid, as returned by ``np.meshgrid(w1, w2)``.
+    L : ndarray, shape (n_rows, n_cols)
+        The loss at every grid point (NaN/inf points are left blank).
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure when omitted.
+    levels : int or 1-D array
+        Number of contour levels, or the levels themselves.
+    log_levels : bool
+        Space the levels geometrically between the smallest positive and the largest
+        loss (the default: a bowl's low region otherwise gets a single contour).
+    filled : bool
+        Fill between contours (with thin lines on top) or draw lines only.
+    cmap : str
+        Colormap name; the default ``"cividis"`` is colour-blind safe.
+    xlabel, ylabel : str
+        Axis labels.
+    minimum : sequence of 2 floats, optional
+        Mark the minimiser with a black star.
+    equal_aspect : bool
+        Same scale on both axes (the default), so an elongated bowl looks elongated.
+
+    Returns
+    -------
+    Axes
+        With ``ax.get_xlim()``/``get_ylim()`` equal to the grid's extent.
+    """
+    who = "plot_loss_surface"
+    ax = _get_ax(ax)
+    W1 = _as_float_array(W1, "W1", who)
+    W2 = _as_float_array(W2, "W2", who)
+    L = _as_float_array(L, "L", who)
+    for name, arr in (("W1", W1), ("W2", W2), ("L", L)):
+        if arr.ndim != 2:
+            raise ValueError(
+                f"{who} expected {name} to be a 2-D grid, got shape {arr.shape}. "
+                "Build the grid with W1, W2 = np.meshgrid(w1, w2) and evaluate L on it."
+            )
+    if not (W1.shape == W2.shape == L.shape):
+        raise ValueError(
+            f"{who} expected W1, W2 and L of the same shape, got {W1.shape}, {W2.shape} "
+            f"and {L.shape}. Use W1, W2 = np.meshgrid(w1, w2), then L of shape W1.shape "
+            "(rows follow w2, columns follow w1)."
+        )
+    if min(L.shape) < 2:
+        raise ValueError(f"{who} expected a grid of at least 2 x 2 points, got {L.shape}.")
+    finite = L[np.isfinite(L)]
+    if finite.size == 0:
+        raise ValueError(f"{who} expected some finite values in L, got none.")
+
+    norm = None
+    if np.ndim(levels) == 0:
+        n = int(levels)
+        if n < 2:
+            raise ValueError(f"{who} expected levels >= 2, got {levels}.")
+        lo, hi = float(finite.min()), float(finite.max())
+        if log_levels:
+            positive = finite[finite > 0]
+            lo = float(positive.min()) if positive.size else 1e-12
+            hi = max(hi, lo * 10)
+            lev = np.geomspace(lo, hi, n)
+            norm = mcolors.LogNorm(vmin=lev[0], vmax=lev[-1])
+        else:
+            lev = np.linspace(lo, hi if hi > lo else lo + 1.0, n)
+    else:
+        lev = _as_float_array(levels, "levels", who)
+        if lev.ndim != 1 or lev.size < 2 or np.any(np.diff(lev) <= 0):
+            raise ValueError(
+                f"{who} expected levels to be an int or an increasing 1-D array of at least "
+                f"2 values, got {levels!r}."
+            )
+        if log_levels and lev[0] > 0:
+            norm = mcolors.LogNorm(vmin=lev[0], vmax=lev[-1])
+
+    # LogNorm masks values <= 0 (a bowl's minimum is exactly 0): lift them to the lowest level
+    Lm = np.ma.masked_invalid(np.maximum(L, lev[0]) if norm is not None else L)
+    if filled:
+        # extend="both": values beyond the outer levels are coloured, not left blank
+        ax.contourf(W1, W2, Lm, levels=lev, cmap=cmap, norm=norm, extend="both")
+        ax.contour(W1, W2, Lm, levels=lev, colors="white", linewidths=0.4, alpha=0.6)
+    else:
+        ax.contour(W1, W2, Lm, levels=lev, cmap=cmap, norm=norm, linewidths=1.0)
+    if minimum is not None:
+        m = _as_float_array(minimum, "minimum", who)
+        if m.shape != (2,):
+            raise ValueError(f"{who} expected minimum as (w1, w2), got shape {m.shape}.")
+        ax.plot(
+            m[0],
+            m[1],
+            marker="*",
+            markersize=12,
+            color=PALETTE["black"],
+            linestyle="none",
+            label="minimum",
+            zorder=4,
+        )
+    ax.set_xlim(float(W1.min()), float(W1.max()))
+    ax.set_ylim(float(W2.min()), float(W2.max()))
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if equal_aspect:
+        ax.set_aspect("equal", adjustable="box")
+    return ax
+
+
+def plot_trajectory(
+    path,
+    *,
+    ax=None,
+    label: str | None = None,
+    index: int = 0,
+    color: str | None = None,
+    linestyle=None,
+    marker: str | None = None,
+    markersize: float = 4.0,
+) -> Axes:
+    r"""Draw an optimizer's path :math:`w_0, w_1, \dots, w_T` in the plane, over a surface.
+
+    Chapter "The learning rate": the zig-zag of a too-large step, the crawl of a too-small one.
+
+    The start is marked with a hollow circle, the end with a filled square. If the
+    axes already hold a surface (or anything else) their limits are kept, so a path
+    that diverges far away is clipped at the border instead of shrinking the bowl to
+    a dot; when it leaves the view, an arrow at the border says "diverged". Rows after
+    the first NaN/inf are dropped (the update has overflowed).
+
+    Parameters
+    ----------
+    path : ndarray, shape (n_steps + 1, 2)
+        Row ``t`` is :math:`w_t = (w_1, w_2)` after ``t`` steps; row 0 is the start.
+    ax : matplotlib Axes, optional
+        Typically the axes returned by :func:`plot_loss_surface`.
+    label : str, optional
+        Legend entry for the line.
+    index : int
+        Position in the palette/line-style cycle (see :func:`style`); use 0, 1, ...
+        when several paths share the axes.
+    color, linestyle, marker : optional
+        Override the cycle.
+    markersize : float
+        Size of the per-step markers.
+
+    Returns
+    -------
+    Axes
+    """
+    who = "plot_trajectory"
+    ax = _get_ax(ax)
+    P = _as_float_array(path, "path", who)
+    if P.ndim != 2 or P.shape[1] != 2 or P.shape[0] < 1:
+        raise ValueError(
+            f"{who} expected path of shape (n_steps + 1, 2), one row (w1, w2) per step, "
+            f"got {P.shape}. Stack the iterates with np.array(list_of_points)."
+        )
+    keep_limits = ax.has_data()
+    xlim, ylim = ax.get_xlim(), ax.get_ylim()
+
+    bad = _first_nonfinite(P)
+    diverged = bad is not None
+    if diverged:
+        P = P[:bad]
+    st = style(index)
+    color = st["color"] if color is None else color
+    linestyle = st["linestyle"] if linestyle is None else linestyle
+    marker = st["marker"] if marker is None else marker
+    if len(P):
+        ax.plot(
+            P[:, 0],
+            P[:, 1],
+            color=color,
+            linestyle=linestyle,
+            marker=marker,
+            markersize=markersize,
+            linewidth=1.5,
+            label=label,
+            zorder=3,
+        )
+        ax.plot(
+            P[0, 0],
+            P[0, 1],
+            marker="o",
+            markersize=9,
+            markerfacecolor="white",
+            markeredgecolor=color,
+            markeredgewidth=2,
+            linestyle="none",
+            zorder=5,
+        )
+        ax.plot(
+            P[-1, 0],
+            P[-1, 1],
+            marker="s",
+            markersize=7,
+            color=color,
+            markeredgecolor="white",
+            linestyle="none",
+            zorder=5,
+        )
+    if keep_limits:
+        ax.set_xlim(xlim)
+        ax.set_ylim(ylim)
+        (x0, x1), (y0, y1) = sorted(xlim), sorted(ylim)
+        outside = len(P) and not (x0 <= P[-1, 0] <= x1 and y0 <= P[-1, 1] <= y1)
+        if diverged or outside:
+            _mark_escape(ax, P, color, (x0, x1, y0, y1))
+    return ax
+
+
+def _mark_escape(ax: Axes, P: np.ndarray, color: str, box) -> None:
+    """Put a 'diverged' arrow on the border where the path leaves the view."""
+    x0, x1, y0, y1 = box
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    if len(P) == 0:
+        tx, ty = cx, cy
+    else:
+        tx, ty = P[-1]
+    dx, dy = tx - cx, ty - cy
+    # scale the direction from the centre to the last point down to the border
+    sx = (x1 - cx) / abs(dx) if dx else math.inf
+    sy = (y1 - cy) / abs(dy) if dy else math.inf
+    s = min(sx, sy, 1.0) * 0.92
+    ex, ey = cx + dx * s, cy + dy * s
+    ax.annotate(
+        "diverged",
+        xy=(ex, ey),
+        xytext=(cx + dx * s * 0.6, cy + dy * s * 0.6),
+        color=color,
+        fontsize=8,
+        ha="center",
+        va="center",
+        zorder=6,
+        arrowprops={"arrowstyle": "->", "color": color, "linewidth": 1.2},
+        bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": color},
+    )
+
+
+# --------------------------------------------------------------------------- curves
+def plot_loss_curves(
+    curves,
+    *,
+    ax=None,
+    log_y: bool = False,
+    xlabel: str = "step",
+    ylabel: str = "loss",
+    x=None,
+    diverge_factor: float | None = 1e3,
+) -> Axes:
+    """Draw one or more loss curves (loss against step or epoch).
+
+    Chapter "The learning rate" (and every training chapter after it).
+
+    A curve that becomes NaN or infinite, or grows above ``diverge_factor`` times the
+    largest starting value of all curves, has diverged: it stops at its last value
+    before that, which is marked with a cross, and its legend entry gets
+    "(diverged at step k)". The other curves stay readable instead of being squashed
+    by a value of 1e300.
+
+    Parameters
+    ----------
+    curves : 1-D array or mapping label -> 1-D array
+        One value per step. Curves may have different lengths.
+    ax : matplotlib Axes, optional
+    log_y : bool
+        Logarithmic loss axis (linear convergence is then a straight line).
+    xlabel, ylabel : str
+    x : 1-D array, optional
+        The x coordinates (default ``0, 1, ..., len(curve) - 1``); must be at least as
+        long as the longest curve.
+    diverge_factor : float or None
+        Growth above the starting values that counts as divergence (default 1000);
+        None: only NaN/inf count.
+
+    Returns
+    -------
+    Axes
+    """
+    who = "plot_loss_curves"
+    ax = _get_ax(ax)
+    series = _series(curves, who)
+    longest = max(len(v) for v in series.values())
+    if x is None:
+        xs = np.arange(longest, dtype=np.float64)
+    else:
+        xs = _as_float_array(x, "x", who)
+        if xs.ndim != 1 or len(xs) < longest:
+            raise ValueError(
+                f"{who} expected x to be 1-D with at least {longest} values (the longest "
+                f"curve), got shape {xs.shape}."
+            )
+    limit = math.inf
+    if diverge_factor is not None:
+        starts = [abs(v[0]) for v in series.values() if np.isfinite(v[0])]
+        if starts and max(starts) > 0:
+            limit = float(diverge_factor) * max(starts)
+    for i, (label, values) in enumerate(series.items()):
+        st = style(i)
+        with np.errstate(invalid="ignore"):
+            bad = _first_nonfinite(np.where(np.abs(values) > limit, np.inf, values))
+        shown = values if bad is None else values[:bad]
+        text = label
+        if bad is not None:
+            step = xs[bad]
+            step_txt = f"{int(step)}" if float(step).is_integer() else f"{step:g}"
+            text = f"{label or 'loss'} (diverged at {xlabel} {step_txt})"
+        ax.plot(
+            xs[: len(shown)],
+            shown,
+            color=st["color"],
+            linestyle=st["linestyle"],
+            marker=st["marker"],
+            markevery=max(1, len(shown) // 10) if len(shown) else 1,
+            markersize=4,
+            linewidth=1.5,
+            label=text,
+        )
+        if bad is not None and len(shown):
+            ax.plot(
+                xs[len(shown) - 1],
+                shown[-1],
+                marker="X",
+                markersize=10,
+                color=st["color"],
+                markeredgecolor=PALETTE["black"],
+                linestyle="none",
+                zorder=5,
+            )
+    if log_y:
+        ax.set_yscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if ax.get_legend_handles_labels()[1]:
+        ax.legend(fontsize="small")
+    ax.grid(True, alpha=0.3)
+    return ax
+
+
+def plot_lr_sweep(
+    lrs,
+    values,
+    *,
+    ax=None,
+    ylabel: str = "final loss",
+    xlabel: str = "learning rate $\\eta$",
+    log_y: bool = False,
+    mark: float | None = None,
+    mark_label: str | None = None,
+    diverged_above: float | None = None,
+) -> Axes:
+    r"""Draw a learning-rate sweep: a final loss (or accuracy) against :math:`\eta`, log x axis.
+
+    Chapter "The learning rate": too small crawls, too large diverges; the best
+    :math:`\eta` sits just below the divergence edge (:math:`2/\lambda_{\max}` on a
+    quadratic bowl).
+
+    Non-finite values (runs that diverged), and values above ``diverged_above`` if
+    given, are drawn as crosses along the top edge of the axes, labelled "diverged".
+
+    Parameters
+    ----------
+    lrs : 1-D array, shape (n_lrs,)
+        Positive learning rates.
+    values : 1-D array of shape (n_lrs,) or mapping label -> such arrays
+        The measured quantity for each learning rate.
+    ax : matplotlib Axes, optional
+    ylabel, xlabel : str
+    log_y : bool
+        Logarithmic y axis.
+    mark : float, optional
+        A learning rate to highlight with a vertical dashed line (e.g. the critical
+        :math:`2/\lambda_{\max}` or the chosen one).
+    mark_label : str, optional
+        Legend entry for ``mark``.
+    diverged_above : float, optional
+        Values above this count as diverged runs (e.g. ``1e3 * initial_loss``).
+
+    Returns
+    -------
+    Axes
+    """
+    who = "plot_lr_sweep"
+    ax = _get_ax(ax)
+    lr = _as_float_array(lrs, "lrs", who)
+    if lr.ndim != 1 or lr.size == 0:
+        raise ValueError(f"{who} expected lrs to be a non-empty 1-D array, got shape {lr.shape}.")
+    if not np.all(np.isfinite(lr)) or np.any(lr <= 0):
+        raise ValueError(
+            f"{who} expected positive finite learning rates (the x axis is logarithmic), "
+            f"got {lr.tolist()}."
+        )
+    series = _series(values, who)
+    for label, v in series.items():
+        if v.shape != lr.shape:
+            what = "values" if label is None else f"values[{label!r}]"
+            raise ValueError(
+                f"{who} expected {what} of shape {lr.shape} (one per learning rate), got {v.shape}."
+            )
+    order = np.argsort(lr)
+    lr = lr[order]
+    trans = blended_transform_factory(ax.transData, ax.transAxes)
+    any_diverged = False
+    for i, (label, v) in enumerate(series.items()):
+        v = v[order]
+        st = style(i)
+        ok = np.isfinite(v)
+        if diverged_above is not None:
+            ok &= np.where(ok, v, 0.0) <= diverged_above
+        ax.plot(
+            lr[ok],
+            v[ok],
+            color=st["color"],
+            linestyle=st["linestyle"],
+            marker=st["marker"],
+            markersize=5,
+            linewidth=1.5,
+            label=label,
+        )
+        if not ok.all():
+            ax.plot(
+                lr[~ok],
+                np.full((~ok).sum(), 0.96),
+                transform=trans,
+                marker="x",
+                markersize=8,
+                markeredgewidth=2,
+                color=st["color"],
+                linestyle="none",
+                label=None if any_diverged else "diverged",
+            )
+            any_diverged = True
+    ax.set_xscale("log")
+    if log_y:
+        ax.set_yscale("log")
+    if mark is not None:
+        m = float(mark)
+        if not (np.isfinite(m) and m > 0):
+            raise ValueError(f"{who} expected mark to be a positive learning rate, got {mark!r}.")
+        ax.axvline(
+            m,
+            color=PALETTE["black"],
+            linestyle=(0, (4, 3)),
+            linewidth=1.2,
+            label=mark_label if mark_label is not None else f"$\\eta$ = {m:.3g}",
+        )
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.grid(True, which="both", alpha=0.3)
+    if ax.get_legend_handles_labels()[1]:
+        ax.legend(fontsize="small")
+    return ax
+
+
+def plot_schedules(
+    steps,
+    schedules,
+    *,
+    ax=None,
+    log_y: bool = False,
+    xlabel: str = "step",
+    ylabel: str = "learning rate $\\eta_t$",
+) -> Axes:
+    r"""Draw learning-rate schedules :math:`\eta_t` against the step :math:`t`.
+
+    Chapter "The learning rate" (section on schedules: constant, step decay,
+    exponential, cosine, warm-up).
+
+    Parameters
+    ----------
+    steps : 1-D array, shape (n_steps,)
+        The steps ``t``.
+    schedules : mapping name -> 1-D array of shape (n_steps,), or one such array
+        The learning rate at each step.
+    ax : matplotlib Axes, optional
+    log_y : bool
+        Logarithmic y axis (exponential decay becomes a straight line).
+    xlabel, ylabel : str
+
+    Returns
+    -------
+    Axes
+    """
+    who = "plot_schedules"
+    ax = _get_ax(ax)
+    t = _as_float_array(steps, "steps", who)
+    if t.ndim != 1 or t.size == 0:
+        raise ValueError(f"{who} expected steps to be a non-empty 1-D array, got shape {t.shape}.")
+    series = _series(schedules, who)
+    for i, (name, lr) in enumerate(series.items()):
+        if lr.shape != t.shape:
+            what = "the schedule" if name is None else f"schedule {name!r}"
+            raise ValueError(
+                f"{who} expected {what} of shape {t.shape} (one learning rate per step), "
+                f"got {lr.shape}."
+            )
+        st = style(i)
+        # steps are discrete: a staircase shows where the rate changes
+        ax.plot(
+            t,
+            lr,
+            drawstyle="steps-post",
+            color=st["color"],
+            linestyle=st["linestyle"],
+            marker=st["marker"],
+            markersize=4,
+            markevery=max(1, len(t) // 8),
+            linewidth=1.8,
+            label=name,
+        )
+    if log_y:
+        ax.set_yscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.grid(True, alpha=0.3)
+    if any(name is not None for name in series):
+        ax.legend(fontsize="small")
+    return ax
+
+
+def value_badge(ax, text: str, *, loc: str = "upper left") -> Axes:
+    """Write ``text`` (e.g. ``"η = 0.1"``) in a boxed badge in a corner of ``ax``.
+
+    Interactive figures show the current control value on the figure itself, so a
+    frame read on its own (a screenshot, a printed page) still says what it shows.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+    text : str
+    loc : {"upper left", "upper right", "lower left", "lower right"}
+
+    Returns
+    -------
+    Axes
+    """
+    corners = {
+        "upper left": (0.03, 0.97, "left", "top"),
+        "upper right": (0.97, 0.97, "right", "top"),
+        "lower left": (0.03, 0.03, "left", "bottom"),
+        "lower right": (0.97, 0.03, "right", "bottom"),
+    }
+    if loc not in corners:
+        raise ValueError(f"value_badge expected loc in {sorted(corners)}, got {loc!r}.")
+    if not isinstance(ax, Axes):
+        raise TypeError(f"value_badge expected a matplotlib Axes, got {type(ax).__name__}.")
+    x, y, ha, va = corners[loc]
+    ax.text(
+        x,
+        y,
+        text,
+        transform=ax.transAxes,
+        ha=ha,
+        va=va,
+        fontsize=9,
+        zorder=10,
+        bbox={"boxstyle": "round,pad=0.3", "facecolor": "white", "edgecolor": "0.4", "alpha": 0.9},
+    )
+    return ax

@@ -1,0 +1,984 @@
+r"""The book's one interactive figure: a live widget with a kernel and a player without.
+
+A chapter describes a figure as a function of one or two controls and displays it
+once, as the last expression of a cell::
+
+    from backprop_lab import viz
+    from backprop_lab.widgets import Choice, InteractiveFigure, Slider
+
+    def draw(axes, lr, schedule):
+        ax_path, ax_loss = axes
+        path, losses = run_descent(lr, schedule)      # the core computes, not the widget
+        viz.plot_loss_surface(W1, W2, L, ax=ax_path)
+        viz.plot_trajectory(path, ax=ax_path)
+        viz.plot_loss_curves(losses, ax=ax_loss, log_y=True)
+
+    InteractiveFigure(
+        draw,
+        controls=[Slider("lr", [0.01, 0.05, 0.1, 0.18, 0.21], label="learning rate η",
+                         fmt="{:.3g}"),
+                  Choice("schedule", ["constant", "step"])],
+        ncols=2, figsize=(8, 3.2),
+        caption="Gradient descent on a quadratic bowl for several learning rates.",
+        alt="Contours of an elongated bowl with the optimizer's path, and its loss curve.",
+    )
+
+``draw(axes, **values)`` receives a tuple of ``nrows * ncols`` fresh axes (row-major;
+a one-panel figure gets a one-tuple: ``def draw(axes, lr): (ax,) = axes``) and the
+current value of every control by name. It draws with the object-oriented API only
+(``ax.plot``, :mod:`backprop_lab.viz`), never ``plt``; it holds no model logic.
+
+The object has two faces, both in its rich display (``_repr_mimebundle_``):
+
+* ``application/vnd.jupyter.widget-view+json``: a real ipywidgets container (the
+  controls, an ``ipywidgets.Image`` and the caption). Changing a control calls ``draw``
+  on ONE reused matplotlib figure and puts the new PNG into the image. JupyterLab shows
+  this face.
+* ``text/html``: a self-contained, kernel-free player. Every combination of control
+  values is rendered in advance (PNG, base64, at ``dpi``); a few lines of inline JS swap
+  the images. It needs no network (no URL anywhere), is driven by the keyboard (range
+  inputs and selects take the arrow keys; focus is outlined) and its bytes are
+  deterministic (same input, same HTML, so nbval can compare it). The book's HTML
+  builder is configured to prefer this face (``nb_mime_priority_overrides``).
+
+:class:`Animation` is the same for a figure that unrolls step by step (a trajectory,
+training epochs): live, an ipywidgets ``Play`` linked to an ``IntSlider``; kernel-free,
+a player with play/pause, previous/next and a scrubber.
+
+DOM contract of the ``text/html`` face (browser tests rely on it; keep it exactly)
+-----------------------------------------------------------------------------------
+* Root: ``<div class="bpl-player" data-bpl-kind="figure">`` (``"animation"`` for an
+  :class:`Animation`), with ``data-bpl-id="<12 hex digits>"`` (a sha1 of the frames,
+  labels, caption and alt text; there are no element ``id`` attributes at all) and
+  ``data-bpl-frame="<k>"``, the index of the frame shown, updated by the JS.
+  Frame ``k`` of a two-control figure is ``i0 * len(values1) + i1`` (first control
+  outermost), where ``i0``, ``i1`` are the positions of the current values.
+* A :class:`Slider` is ``input[type=range].bpl-range[data-bpl-control="<name>"]`` whose
+  ``value`` is the index of the current value (``min=0``, ``step=1``); a :class:`Choice`
+  is ``select.bpl-select[data-bpl-control="<name>"]`` whose options have values
+  ``0, 1, ...``. Each sits inside a ``<label>`` with the control's label.
+* The current value as text: ``.bpl-value[data-bpl-control="<name>"]`` (an ``<output>``);
+  range inputs also carry it as ``aria-valuetext``.
+* The image: ``img.bpl-frame`` (its ``alt`` is the figure's alt text plus the current
+  values), inside ``<figure>`` with ``<figcaption class="bpl-caption">``.
+* Animation: buttons ``button.bpl-prev``, ``button.bpl-play`` (toggles play/pause,
+  ``aria-pressed``) and ``button.bpl-next``; the scrubber is
+  ``input[type=range].bpl-range[data-bpl-control="<name>"]`` (name ``"step"`` by default).
+* Data: ``script.bpl-data`` (JSON: ``images``, the distinct base64 PNGs; ``frames``, the
+  image index of every frame; ``alts``; ``controls``; ``interval``).
+
+First used in chapter "The learning rate"; every chapter's interactive figures are these.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import inspect
+import io
+import itertools
+import json
+import math
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import ipywidgets
+import numpy as np
+import PIL.Image
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from backprop_lab import viz
+
+__all__ = ["Slider", "Choice", "InteractiveFigure", "Animation", "WIDGET_MIME"]
+
+#: The mime type of the live face.
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+
+
+# --------------------------------------------------------------------------- controls
+class _Control:
+    """A named, finite list of values (base of :class:`Slider` and :class:`Choice`)."""
+
+    kind = "control"
+
+    def __init__(self, name, values, *, label=None, fmt="{}", initial=None):
+        who = f"{type(self).__name__}({name!r})"
+        if not isinstance(name, str) or not name.isidentifier() or name == "axes":
+            raise ValueError(
+                f"{type(self).__name__} expected a name that is a Python identifier other "
+                f"than 'axes' (it is passed to draw as a keyword argument), got {name!r}."
+            )
+        if isinstance(values, str | bytes) or not isinstance(values, Sequence | np.ndarray):
+            raise TypeError(
+                f"{who} expected values to be a list or 1-D array, got {type(values).__name__}. "
+                "Write values=[0.01, 0.1, 1.0]."
+            )
+        arr = np.asarray(values, dtype=object)
+        if arr.ndim != 1 or any(np.ndim(v) != 0 for v in arr):
+            raise ValueError(
+                f"{who} expected a 1-D list of values, got shape {np.shape(values)}. "
+                "Pass one value per position, e.g. values=np.geomspace(0.01, 1, 7)."
+            )
+        if len(arr) == 0:
+            raise ValueError(
+                f"{who} expected at least one value, got none. Pass values=[...] with the "
+                "values the reader can choose from."
+            )
+        vals = [v.item() if isinstance(v, np.generic) else v for v in arr]
+        if len(set(vals)) != len(vals):
+            raise ValueError(f"{who} expected distinct values, got {vals}.")
+        if not isinstance(fmt, str):
+            raise TypeError(f"{who} expected fmt to be a format string such as '{{:.3g}}'.")
+        try:
+            labels = [fmt.format(v) for v in vals]
+        except (ValueError, TypeError, IndexError, KeyError) as err:
+            raise ValueError(
+                f"{who} could not format its values with fmt={fmt!r}: {err}. "
+                "Use a format string with one field, e.g. fmt='{:.3g}'."
+            ) from err
+        if len(set(labels)) != len(labels):
+            raise ValueError(
+                f"{who}: fmt={fmt!r} shows different values the same way ({labels}). "
+                "Use more digits, e.g. fmt='{:.3g}'."
+            )
+        if initial is None:
+            index = 0
+        else:
+            if initial not in vals:
+                raise ValueError(f"{who} expected initial to be one of {vals}, got {initial!r}.")
+            index = vals.index(initial)
+        self.name: str = name
+        self.values: list = vals
+        self.labels: list[str] = labels
+        self.label: str = name if label is None else str(label)
+        self.index: int = index
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.name!r}, {self.values!r})"
+
+    def _live(self) -> ipywidgets.ValueWidget:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+
+class Slider(_Control):
+    """An ordered control (a range input / selection slider), e.g. a learning rate.
+
+    Parameters
+    ----------
+    name : str
+        The keyword under which ``draw`` receives the value.
+    values : 1-D sequence
+        The values the reader can choose, in slider order (at least one, distinct).
+    label : str, optional
+        Shown next to the control (default: ``name``); may use Unicode (``"η"``).
+    fmt : str
+        Format of the displayed value, e.g. ``"{:.3g}"``.
+    initial : optional
+        The value shown first (default: the first value).
+
+    >>> Slider("lr", [0.01, 0.1, 1.0], label="learning rate η", fmt="{:.2g}").labels
+    ['0.01', '0.1', '1']
+    """
+
+    kind = "slider"
+
+    def _live(self) -> ipywidgets.ValueWidget:
+        return ipywidgets.SelectionSlider(
+            options=list(zip(self.labels, self.values, strict=True)),
+            value=self.values[self.index],
+            description=self.label,
+            continuous_update=True,
+            style={"description_width": "initial"},
+            layout={"width": "min(100%, 420px)"},
+        )
+
+
+class Choice(_Control):
+    """An unordered control (a select / dropdown), e.g. a schedule or an optimizer.
+
+    Same parameters as :class:`Slider`; ``fmt`` defaults to ``"{}"`` (``str`` of the value).
+
+    >>> Choice("schedule", ["constant", "step"]).labels
+    ['constant', 'step']
+    """
+
+    kind = "choice"
+
+    def _live(self) -> ipywidgets.ValueWidget:
+        return ipywidgets.Dropdown(
+            options=list(zip(self.labels, self.values, strict=True)),
+            value=self.values[self.index],
+            description=self.label,
+            style={"description_width": "initial"},
+        )
+
+
+# --------------------------------------------------------------------------- base
+class _FrameFigure:
+    """Rendering shared by both faces: one reused Agg figure, PNG frames, HTML player."""
+
+    _kind = "figure"
+    _fewer_frames_hint = "give the controls fewer values (e.g. every other learning rate)"
+
+    def __init__(
+        self,
+        draw,
+        controls,
+        *,
+        nrows,
+        ncols,
+        figsize,
+        dpi,
+        caption,
+        alt,
+        max_frames,
+        show_values,
+        subplot_kw,
+        layout,
+        palette,
+    ):
+        who = type(self).__name__
+        self.controls: tuple[_Control, ...] = tuple(controls)
+        self.caption = caption
+        if not callable(draw):
+            raise TypeError(f"{who} expected a draw function, got {type(draw).__name__}.")
+        self._check_signature(draw, controls)
+        if layout not in ("frozen", "constrained"):
+            raise ValueError(
+                f"{who} expected layout='frozen' (lay out once, the default) or "
+                f"'constrained' (lay out every frame), got {layout!r}."
+            )
+        for name, n in (("nrows", nrows), ("ncols", ncols)):
+            if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= 4:
+                raise ValueError(f"{who} expected {name} to be an integer from 1 to 4, got {n!r}.")
+        if figsize is None:
+            figsize = (min(4.0 * ncols, 9.0), 3.2 * nrows)
+        if len(figsize) != 2 or not all(float(s) > 0 for s in figsize):
+            raise ValueError(f"{who} expected figsize=(width, height) in inches, got {figsize!r}.")
+        if isinstance(dpi, bool) or not isinstance(dpi, int | float) or not 20 <= dpi <= 300:
+            raise ValueError(
+                f"{who} expected dpi between 20 and 300, got {dpi!r}. About 72 keeps a page "
+                "of several figures under 2 MB."
+            )
+        if caption is None and alt is None:
+            raise ValueError(
+                f"{who} needs a caption or alt text (every figure has one; STYLE.md section "
+                "7). Pass caption='...' and alt='...' describing what the figure shows."
+            )
+        if isinstance(max_frames, bool) or not isinstance(max_frames, int) or max_frames < 1:
+            raise ValueError(
+                f"{who} expected max_frames to be a positive integer, got {max_frames!r}."
+            )
+        n_frames = math.prod(len(c) for c in controls)
+        if n_frames > max_frames:
+            sizes = " x ".join(f"{c.name}: {len(c)} values" for c in controls)
+            raise ValueError(
+                f"{who} would render {n_frames} frames ({sizes}), more than "
+                f"max_frames={max_frames}. Every frame is a PNG in the page (about 10 kB "
+                f"at dpi=72): {self._fewer_frames_hint}, or raise max_frames if the page "
+                "can carry the weight."
+            )
+        self._draw = draw
+        self.nrows, self.ncols = nrows, ncols
+        self.figsize = (float(figsize[0]), float(figsize[1]))
+        self.dpi = dpi
+        self.alt = alt if alt is not None else caption
+        self.max_frames = max_frames
+        self.show_values = show_values
+        self.subplot_kw = dict(subplot_kw or {})
+        self.layout = layout
+        self.palette = bool(palette)
+        self.n_frames: int = n_frames
+        self._positions = None
+        #: how many times the live face has redrawn (tests observe it)
+        self.n_redraws: int = 0
+        #: wall time of the last live redraw, in seconds
+        self.last_redraw_seconds: float | None = None
+        self._figure: Figure | None = None
+        self._frames: list[bytes] | None = None
+        self._html: str | None = None
+        self._widget = None
+        self._image = None
+        self._status = None
+        self._live_controls: dict[str, ipywidgets.ValueWidget] = {}
+
+    def _check_signature(self, draw, controls) -> None:
+        """Fail early, naming the parameters, when draw cannot take the controls' values."""
+        try:
+            sig = inspect.signature(draw)
+        except (TypeError, ValueError):  # some builtins have no signature: let them run
+            return
+        kwargs = self._signature_example(controls)
+        try:
+            sig.bind(("axes",), *kwargs[0], **kwargs[1])
+        except TypeError as err:
+            call = ", ".join(["axes", *map(str, kwargs[0]), *(f"{k}=..." for k in kwargs[1])])
+            raise TypeError(
+                f"{type(self).__name__}: the draw function "
+                f"{getattr(draw, '__name__', type(draw).__name__)}"
+                f"{sig} cannot be called as draw({call}): {err}. {self._signature_hint(controls)}"
+            ) from None
+
+    def _signature_example(self, controls) -> tuple[tuple, dict]:
+        return (), {c.name: c.values[0] for c in controls}
+
+    def _signature_hint(self, controls) -> str:
+        names = ", ".join(c.name for c in controls)
+        return f"Give it one parameter per control: def draw(axes, {names})."
+
+    # ---- rendering ------------------------------------------------------------
+    def _fig(self) -> Figure:
+        if self._figure is None:
+            # a bare Figure with an Agg canvas: not registered with pyplot, so nothing
+            # pops up, no global state changes and no "more than 20 figures" warning
+            self._figure = Figure(figsize=self.figsize, dpi=self.dpi, facecolor="white")
+            FigureCanvasAgg(self._figure)
+        return self._figure
+
+    def _call_draw(self, axes, values: dict):
+        self._draw(axes, **values)
+
+    def _describe(self, values: dict) -> str:
+        return ", ".join(
+            f"{c.label} = {c.labels[c.values.index(values[c.name])]}" for c in self.controls
+        )
+
+    def _full_values(self, values: dict) -> dict:
+        full = {c.name: c.values[c.index] for c in self.controls}
+        for name, v in values.items():
+            control = self._control(name)
+            if v not in control.values:
+                raise ValueError(
+                    f"{type(self).__name__}: {v!r} is not one of the values of control "
+                    f"{name!r}: {control.values}."
+                )
+            full[name] = v
+        return full
+
+    def _draw_on_figure(self, full: dict) -> Figure:
+        fig = self._fig()
+        fig.clear()
+        axes = tuple(
+            fig.subplots(self.nrows, self.ncols, squeeze=False, subplot_kw=self.subplot_kw).ravel()
+        )
+        if self._positions is not None:
+            for ax, pos in zip(axes, self._positions, strict=True):
+                ax.set_position(pos)
+        if self.show_values:
+            fig.suptitle(self._describe(full), fontsize=10)
+        try:
+            self._call_draw(axes, full)
+        except Exception as err:
+            shown = ", ".join(f"{k}={v!r}" for k, v in full.items())
+            raise RuntimeError(
+                f"{type(self).__name__}: the draw function failed for {shown}: "
+                f"{type(err).__name__}: {err}. Fix draw for these values, or leave the value "
+                "out of the control."
+            ) from err
+        return fig
+
+    def _fix_layout(self) -> None:
+        """Lay the panels out once (constrained layout at the initial values), then freeze.
+
+        Every frame then puts its axes at the same place: the panels do not jump when a
+        control moves, and a frame costs half as much (no layout pass per frame). The
+        layout render itself is discarded, so a frame's bytes never depend on which
+        frame was drawn first.
+        """
+        if self._positions is not None or self.layout != "frozen":
+            return
+        fig = self._fig()
+        fig.set_layout_engine("constrained")
+        try:
+            self._draw_on_figure(self._full_values({}))
+            fig.canvas.draw()
+            self._positions = [ax.get_position() for ax in fig.axes[: self.nrows * self.ncols]]
+        finally:
+            fig.set_layout_engine(None)
+
+    def render(self, **values) -> bytes:
+        """Draw the figure for the given control values and return it as PNG bytes.
+
+        Missing values take the controls' initial values. Deterministic: the same
+        values give the same bytes, whatever was rendered before.
+        """
+        full = self._full_values(values)
+        self._fix_layout()
+        fig = self._fig()
+        if self.layout == "constrained":
+            fig.set_layout_engine("constrained")
+        self._draw_on_figure(full)
+        return _encode_png(fig, palette=self.palette)
+
+    def _control(self, name: str) -> _Control:
+        for c in self.controls:
+            if c.name == name:
+                return c
+        names = [c.name for c in self.controls]
+        raise ValueError(
+            f"{type(self).__name__} has no control {name!r}; its controls are {names}."
+        )
+
+    def _combinations(self) -> list[dict]:
+        return [
+            dict(zip([c.name for c in self.controls], combo, strict=True))
+            for combo in itertools.product(*(c.values for c in self.controls))
+        ]
+
+    def frames(self) -> list[bytes]:
+        """PNG bytes of every frame (cached), first control outermost."""
+        if self._frames is None:
+            self._frames = [self.render(**v) for v in self._combinations()]
+        return list(self._frames)
+
+    def save_frames(self, directory) -> list[Path]:
+        """Write every frame as ``frame_000.png``, ... into ``directory``; return the paths."""
+        out = Path(directory)
+        out.mkdir(parents=True, exist_ok=True)
+        paths = []
+        for k, png in enumerate(self.frames()):
+            p = out / f"frame_{k:03d}.png"
+            p.write_bytes(png)
+            paths.append(p)
+        return paths
+
+    # ---- the kernel-free face -------------------------------------------------
+    def _initial_frame(self) -> int:
+        k = 0
+        for c in self.controls:
+            k = k * len(c) + c.index
+        return k
+
+    def to_html(self) -> str:
+        """The self-contained kernel-free player (the ``text/html`` face), cached."""
+        if self._html is None:
+            self._html = self._build_html()
+        return self._html
+
+    def _build_html(self) -> str:
+        pngs = self.frames()
+        images: list[str] = []
+        seen: dict[bytes, int] = {}
+        frame_map = []
+        for png in pngs:  # identical frames (a converged path) are stored once
+            if png not in seen:
+                seen[png] = len(images)
+                images.append(base64_png(png))
+            frame_map.append(seen[png])
+        alts = [f"{self.alt} ({self._describe(v)})" for v in self._combinations()]
+        h = hashlib.sha1(self._kind.encode())
+        for c in self.controls:
+            h.update(json.dumps([c.kind, c.name, c.label, c.labels]).encode())
+        h.update(json.dumps([self.caption, self.alt]).encode())
+        for png in pngs:
+            h.update(png)
+        pid = h.hexdigest()[:12]
+        data = {
+            "controls": [{"name": c.name, "labels": c.labels} for c in self.controls],
+            "images": images,
+            "frames": frame_map,
+            "alts": alts,
+            "interval": getattr(self, "interval", 0),
+        }
+        k0 = self._initial_frame()
+        width, height = _png_size(pngs[k0])
+        caption = (
+            f'<figcaption class="bpl-caption">{_esc(self.caption)}</figcaption>'
+            if self.caption
+            else ""
+        )
+        return (
+            f'<div class="bpl-player" data-bpl-kind="{self._kind}" data-bpl-id="{pid}" '
+            f'data-bpl-frame="{k0}">'
+            f"<style>{_CSS}</style>"
+            f'<div class="bpl-controls">{self._controls_html()}</div>'
+            f'<figure class="bpl-figure"><img class="bpl-frame" '
+            f'src="data:image/png;base64,{images[frame_map[k0]]}" alt="{_esc(alts[k0])}" '
+            f'width="{width}" height="{height}">{caption}</figure>'
+            f'<script type="application/json" class="bpl-data">{_json_for_script(data)}</script>'
+            f"<script>{_JS.replace('%ID%', pid)}</script>"
+            "</div>"
+        )
+
+    def _controls_html(self) -> str:
+        parts = []
+        for c in self.controls:
+            label = _esc(c.label)
+            value = _esc(c.labels[c.index])
+            out = f'<output class="bpl-value" data-bpl-control="{c.name}">{value}</output>'
+            if isinstance(c, Choice):
+                options = "".join(
+                    f'<option value="{i}"{" selected" if i == c.index else ""}>{_esc(t)}</option>'
+                    for i, t in enumerate(c.labels)
+                )
+                widget = (
+                    f'<select class="bpl-select" data-bpl-control="{c.name}">{options}</select>'
+                )
+            else:
+                widget = (
+                    f'<input type="range" class="bpl-range" data-bpl-control="{c.name}" '
+                    f'min="0" max="{len(c) - 1}" step="1" value="{c.index}" '
+                    f'aria-valuetext="{value}">'
+                )
+            parts.append(
+                f'<label class="bpl-control"><span class="bpl-label">{label}</span>'
+                f"{widget}</label>{out}"
+            )
+        return "".join(parts)
+
+    # ---- the live face --------------------------------------------------------
+    @property
+    def widget(self) -> ipywidgets.VBox:
+        """The live ipywidgets container (built once): controls, image, caption."""
+        if self._widget is None:
+            self._widget = self._build_widget()
+        return self._widget
+
+    @property
+    def image(self) -> ipywidgets.Image:
+        """The live face's ``ipywidgets.Image``; its ``value`` is the current PNG."""
+        self.widget  # noqa: B018 - builds the widget on first use
+        return self._image
+
+    @property
+    def control_widgets(self) -> dict[str, ipywidgets.ValueWidget]:
+        """The live control widgets by control name (set ``.value`` to redraw)."""
+        self.widget  # noqa: B018
+        return dict(self._live_controls)
+
+    def _current_values(self) -> dict:
+        return {c.name: self._live_controls[c.name].value for c in self.controls}
+
+    def _redraw(self, change=None) -> None:
+        start = time.perf_counter()
+        try:
+            png = self.render(**self._current_values())
+        except RuntimeError as err:
+            self._status.value = f'<pre class="bpl-error">{_esc(str(err))}</pre>'
+            raise
+        self._status.value = ""
+        self._image.value = png
+        self.n_redraws += 1
+        self.last_redraw_seconds = time.perf_counter() - start
+
+    def set_value(self, name: str, value) -> None:
+        """Set a live control to ``value`` (one of its values); the live figure redraws."""
+        control = self._control(name)
+        if value not in control.values:
+            raise ValueError(
+                f"{type(self).__name__}: {value!r} is not one of the values of control "
+                f"{name!r}: {control.values}."
+            )
+        self.control_widgets[name].value = value
+
+    def _live_control_row(self) -> list:
+        return [self._live_controls[c.name] for c in self.controls]
+
+    def _build_widget(self) -> ipywidgets.VBox:
+        for c in self.controls:
+            self._live_controls[c.name] = self._make_live(c)
+        self._image = ipywidgets.Image(
+            value=self.render(**{c.name: c.values[c.index] for c in self.controls}),
+            format="png",
+            tooltip=self.alt,
+        )
+        self._status = ipywidgets.HTML("")
+        for w in self._live_controls.values():
+            w.observe(self._redraw, names="value")
+        children = [ipywidgets.HBox(self._live_control_row()), self._image, self._status]
+        if self.caption:
+            children.append(
+                ipywidgets.HTML(
+                    f'<figcaption class="bpl-caption">{_esc(self.caption)}</figcaption>'
+                )
+            )
+        box = ipywidgets.VBox(children)
+        box.add_class("bpl-live")
+        return box
+
+    def _make_live(self, c: _Control):
+        return c._live()
+
+    # ---- display --------------------------------------------------------------
+    def __repr__(self) -> str:
+        sizes = ", ".join(f"{c.name}: {len(c)} values" for c in self.controls)
+        text = f"<{type(self).__name__}: {self.n_frames} frames ({sizes})"
+        if self.caption:
+            text += f"; {self.caption}"
+        return text + ">"
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        bundle = {"text/plain": repr(self), "text/html": self.to_html()}
+        live = self.widget._repr_mimebundle_()
+        if live and WIDGET_MIME in live:
+            bundle[WIDGET_MIME] = live[WIDGET_MIME]
+        if include:
+            bundle = {k: v for k, v in bundle.items() if k in include}
+        if exclude:
+            bundle = {k: v for k, v in bundle.items() if k not in exclude}
+        return bundle
+
+
+class InteractiveFigure(_FrameFigure):
+    r"""A figure as a function of one or two controls, live with a kernel, a player without.
+
+    Parameters
+    ----------
+    draw : callable ``draw(axes, **values)``
+        Draws onto ``axes``, a tuple of ``nrows * ncols`` fresh matplotlib axes
+        (row-major), for the control values given by name. Object-oriented matplotlib
+        only; compute with the core, draw with :mod:`backprop_lab.viz`.
+    controls : list of :class:`Slider` / :class:`Choice`
+        One or two controls with distinct names.
+    nrows, ncols : int
+        The panel grid (1 to 4 each).
+    figsize : (float, float), optional
+        Inches; default ``(4 * ncols, 3.2 * nrows)``, at most 9 wide.
+    dpi : int
+        Resolution of every frame (default 72: about 10-40 kB per frame).
+    caption : str
+        Shown under the figure (plain text). A caption or ``alt`` is required.
+    alt : str
+        Alt text of the image (default: the caption); the current values are appended.
+    max_frames : int
+        Refuse to build more frames than this (the product of the controls' lengths).
+    show_values : bool
+        Write the current values as the figure's title, so each frame says what it shows.
+    subplot_kw : dict, optional
+        Passed to ``Figure.subplots`` (e.g. ``{"projection": "3d"}``).
+    layout : {"frozen", "constrained"}
+        ``"frozen"`` (default): constrained layout computed once, at the initial values,
+        then every frame uses the same panel positions (panels do not jump, frames
+        render twice as fast). ``"constrained"``: lay out every frame anew.
+    palette : bool
+        Store frames as 256-colour PNGs (default; about 4x smaller, same look).
+
+    Attributes
+    ----------
+    widget : ipywidgets.VBox
+        The live face. ``control_widgets[name].value = v`` or :meth:`set_value` redraws it.
+    n_frames : int
+        ``prod(len(c) for c in controls)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> def draw(axes, a):
+    ...     (ax,) = axes
+    ...     x = np.linspace(-1, 1, 50)
+    ...     ax.plot(x, a * x**2)
+    >>> fig = InteractiveFigure(draw, [Slider("a", [0.5, 1.0, 2.0])], alt="A parabola.")
+    >>> fig.n_frames, len(fig.frames())
+    (3, 3)
+    >>> "text/html" in fig._repr_mimebundle_()
+    True
+    """
+
+    _kind = "figure"
+
+    def __init__(
+        self,
+        draw: Callable,
+        controls: Sequence[_Control],
+        *,
+        nrows: int = 1,
+        ncols: int = 1,
+        figsize=None,
+        dpi: int = 72,
+        caption: str | None = None,
+        alt: str | None = None,
+        max_frames: int = 60,
+        show_values: bool = True,
+        subplot_kw: dict | None = None,
+        layout: str = "frozen",
+        palette: bool = True,
+    ):
+        if isinstance(controls, _Control):
+            controls = [controls]
+        if isinstance(controls, str) or not isinstance(controls, Sequence):
+            raise TypeError(
+                "InteractiveFigure expected controls to be a list of Slider/Choice, got "
+                f"{type(controls).__name__}."
+            )
+        controls = list(controls)
+        if not controls:
+            raise ValueError(
+                "InteractiveFigure expected one or two controls, got none. A figure without "
+                "controls is a plain matplotlib figure: draw it with backprop_lab.viz."
+            )
+        if len(controls) > 2:
+            raise ValueError(
+                f"InteractiveFigure expected one or two controls, got {len(controls)} "
+                f"({[getattr(c, 'name', c) for c in controls]}). Frames grow as the product "
+                "of the controls' lengths: fix the others in the draw function or split the "
+                "figure in two."
+            )
+        for c in controls:
+            if not isinstance(c, _Control):
+                raise TypeError(
+                    "InteractiveFigure expected controls made with Slider(...) or Choice(...), "
+                    f"got {type(c).__name__}."
+                )
+        names = [c.name for c in controls]
+        if len(set(names)) != len(names):
+            raise ValueError(
+                f"InteractiveFigure expected distinct control names, got {names}. Each name "
+                "is a keyword argument of draw."
+            )
+        super().__init__(
+            draw,
+            controls,
+            nrows=nrows,
+            ncols=ncols,
+            figsize=figsize,
+            dpi=dpi,
+            caption=caption,
+            alt=alt,
+            max_frames=max_frames,
+            show_values=show_values,
+            subplot_kw=subplot_kw,
+            layout=layout,
+            palette=palette,
+        )
+
+
+class Animation(_FrameFigure):
+    r"""A figure that unrolls over ``n_frames`` steps, e.g. a trajectory step by step.
+
+    Live (with a kernel): an ipywidgets ``Play`` button linked to an ``IntSlider``, each
+    step redrawing one reused figure. Kernel-free: a player with previous, play/pause,
+    next and a scrubber (see the module docstring for the DOM contract).
+
+    Parameters
+    ----------
+    draw_frame : callable ``draw_frame(axes, step)``
+        Draws step ``step`` (``0 .. n_frames - 1``) onto ``axes`` (a tuple of fresh axes).
+    n_frames : int
+        Number of steps.
+    name : str
+        Name of the step control (``data-bpl-control`` of the scrubber).
+    label : str
+        Its label, shown next to the scrubber.
+    fmt : str
+        Format of the displayed step (e.g. ``"{}"`` or ``"epoch {}"``).
+    interval : int
+        Milliseconds between steps when playing.
+    nrows, ncols, figsize, dpi, caption, alt, max_frames, show_values, subplot_kw, layout, palette
+        As for :class:`InteractiveFigure`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> path = np.cumsum(np.ones((5, 2)), axis=0)
+    >>> def draw_frame(axes, step):
+    ...     (ax,) = axes
+    ...     ax.plot(path[: step + 1, 0], path[: step + 1, 1], "o-")
+    >>> anim = Animation(draw_frame, 5, alt="A path unrolling.")
+    >>> anim.n_frames, anim.controls[0].values
+    (5, [0, 1, 2, 3, 4])
+    """
+
+    _kind = "animation"
+    _fewer_frames_hint = "show fewer steps (e.g. every other one: path[::2])"
+
+    def __init__(
+        self,
+        draw_frame: Callable,
+        n_frames: int,
+        *,
+        name: str = "step",
+        label: str = "step",
+        fmt: str = "{}",
+        interval: int = 300,
+        nrows: int = 1,
+        ncols: int = 1,
+        figsize=None,
+        dpi: int = 72,
+        caption: str | None = None,
+        alt: str | None = None,
+        max_frames: int = 60,
+        show_values: bool = True,
+        subplot_kw: dict | None = None,
+        layout: str = "frozen",
+        palette: bool = True,
+    ):
+        if isinstance(n_frames, bool) or not isinstance(n_frames, int | np.integer):
+            raise TypeError(f"Animation expected n_frames to be an integer, got {n_frames!r}.")
+        if n_frames < 1:
+            raise ValueError(f"Animation expected n_frames >= 1, got {n_frames}.")
+        if isinstance(interval, bool) or not isinstance(interval, int) or interval < 10:
+            raise ValueError(f"Animation expected interval >= 10 milliseconds, got {interval!r}.")
+        self.interval = interval
+        #: the live face's ``ipywidgets.Play`` (set when the widget is built)
+        self.play: ipywidgets.Play | None = None
+        control = Slider(name, list(range(int(n_frames))), label=label, fmt=fmt)
+        super().__init__(
+            draw_frame,
+            [control],
+            nrows=nrows,
+            ncols=ncols,
+            figsize=figsize,
+            dpi=dpi,
+            caption=caption,
+            alt=alt,
+            max_frames=max_frames,
+            show_values=show_values,
+            subplot_kw=subplot_kw,
+            layout=layout,
+            palette=palette,
+        )
+
+    def _call_draw(self, axes, values: dict):
+        self._draw(axes, values[self.controls[0].name])
+
+    def _signature_example(self, controls) -> tuple[tuple, dict]:
+        return (0,), {}
+
+    def _signature_hint(self, controls) -> str:
+        return "Write it as def draw_frame(axes, step), with the step as an integer."
+
+    def _make_live(self, c: _Control):
+        return ipywidgets.IntSlider(
+            value=c.index,
+            min=0,
+            max=len(c) - 1,
+            step=1,
+            description=c.label,
+            continuous_update=True,
+            style={"description_width": "initial"},
+        )
+
+    def _current_values(self) -> dict:
+        c = self.controls[0]
+        return {c.name: c.values[self._live_controls[c.name].value]}
+
+    def _live_control_row(self) -> list:
+        c = self.controls[0]
+        slider = self._live_controls[c.name]
+        self.play = ipywidgets.Play(
+            value=slider.value,
+            min=0,
+            max=len(c) - 1,
+            step=1,
+            interval=self.interval,
+            description="play",
+        )
+        ipywidgets.jslink((self.play, "value"), (slider, "value"))
+        return [self.play, slider]
+
+    def _controls_html(self) -> str:
+        buttons = (
+            '<button type="button" class="bpl-prev" aria-label="previous step">'
+            "&#9664; prev</button>"
+            '<button type="button" class="bpl-play" aria-pressed="false" aria-label="play">'
+            "&#9654; play</button>"
+            '<button type="button" class="bpl-next" aria-label="next step">'
+            "next &#9654;</button>"
+        )
+        return f'<span class="bpl-buttons">{buttons}</span>{super()._controls_html()}'
+
+
+# --------------------------------------------------------------------------- html bits
+def _encode_png(fig: Figure, *, palette: bool) -> bytes:
+    """PNG bytes of ``fig`` (no metadata: same figure, same bytes).
+
+    With ``palette`` the image is reduced to at most 256 colours (PIL's fast octree, no
+    dithering): line plots and filled contours look the same and the file is about a
+    quarter of the size, which is what makes a page of precomputed frames affordable.
+    """
+    buf = io.BytesIO()
+    if not palette:
+        fig.savefig(buf, format="png", metadata={"Software": None})
+        return buf.getvalue()
+    fig.canvas.draw()
+    rgb = PIL.Image.fromarray(np.asarray(fig.canvas.buffer_rgba())[..., :3])
+    small = rgb.quantize(
+        colors=256, method=PIL.Image.Quantize.FASTOCTREE, dither=PIL.Image.Dither.NONE
+    )
+    small.save(buf, format="png")
+    return buf.getvalue()
+
+
+def base64_png(png: bytes) -> str:
+    """Base64 text of PNG bytes (what the player embeds)."""
+    import base64
+
+    return base64.b64encode(png).decode("ascii")
+
+
+def _png_size(png: bytes) -> tuple[int, int]:
+    """(width, height) in pixels from a PNG's IHDR chunk."""
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+
+
+def _esc(text) -> str:
+    """HTML-escape and keep the output ASCII (non-ASCII as character references)."""
+    return html.escape(str(text), quote=True).encode("ascii", "xmlcharrefreplace").decode()
+
+
+def _json_for_script(data) -> str:
+    """JSON safe inside ``<script>``: ASCII only, and no ``<`` (no ``</script>``, no ``<!--``)."""
+    return json.dumps(data, ensure_ascii=True, separators=(",", ":")).replace("<", "\\u003c")
+
+
+_CSS = (
+    ".bpl-player{margin:.5em 0 1.2em;max-width:100%}"
+    ".bpl-player .bpl-controls{display:flex;flex-wrap:wrap;align-items:center;gap:.3em .8em;"
+    "margin:.2em 0 .4em}"
+    ".bpl-player .bpl-control{display:inline-flex;align-items:center;gap:.5em;margin:0}"
+    ".bpl-player .bpl-range{width:min(16em,60vw)}"
+    ".bpl-player .bpl-value{font-weight:600;font-variant-numeric:tabular-nums;min-width:3.5em}"
+    ".bpl-player .bpl-buttons{display:inline-flex;gap:.3em}"
+    ".bpl-player button{font:inherit;padding:.15em .6em;border:1px solid #555;border-radius:4px;"
+    "background:#f4f4f4;color:#111;cursor:pointer}"
+    ".bpl-player input:focus-visible,.bpl-player select:focus-visible,"
+    ".bpl-player button:focus-visible{outline:3px solid " + viz.PALETTE["blue"] + ";"
+    "outline-offset:2px}"
+    ".bpl-player .bpl-figure{margin:0}"
+    ".bpl-player .bpl-frame{display:block;max-width:100%;height:auto;background:#fff}"
+    ".bpl-player .bpl-caption{font-size:.9em;margin-top:.3em}"
+)
+
+# ES5, no globals; initialises every player with this id not yet initialised (the same
+# figure may be shown twice on a page). Frame index: mixed radix over the controls.
+_JS = """(function(){
+var roots=document.querySelectorAll('div.bpl-player[data-bpl-id="%ID%"]');
+for(var r=0;r<roots.length;r++){init(roots[r]);}
+function init(root){
+if(root.getAttribute('data-bpl-ready')){return;}
+root.setAttribute('data-bpl-ready','1');
+var data=JSON.parse(root.querySelector('script.bpl-data').textContent);
+var img=root.querySelector('img.bpl-frame');
+var ctrls=data.controls.map(function(c){var q='[data-bpl-control="'+c.name+'"]';
+return {n:c.labels.length,labels:c.labels,el:root.querySelector('.bpl-range'+q+',.bpl-select'+q),
+out:root.querySelector('.bpl-value'+q)};});
+function show(){var k=0;
+ctrls.forEach(function(c){var i=parseInt(c.el.value,10);k=k*c.n+i;c.out.textContent=c.labels[i];
+if(c.el.type==='range'){c.el.setAttribute('aria-valuetext',c.labels[i]);}});
+img.src='data:image/png;base64,'+data.images[data.frames[k]];img.alt=data.alts[k];
+root.setAttribute('data-bpl-frame',String(k));}
+ctrls.forEach(function(c){c.el.addEventListener('input',show);c.el.addEventListener('change',show);});
+var play=root.querySelector('button.bpl-play');
+if(play){var s=ctrls[0].el,n=ctrls[0].n,timer=null;
+var go=function(i){s.value=String(Math.max(0,Math.min(n-1,i)));show();};
+var stop=function(){if(timer!==null){clearInterval(timer);timer=null;}
+play.innerHTML='&#9654; play';play.setAttribute('aria-pressed','false');
+play.setAttribute('aria-label','play');};
+play.addEventListener('click',function(){if(timer!==null){stop();return;}
+if(parseInt(s.value,10)>=n-1){go(0);}
+timer=setInterval(function(){var i=parseInt(s.value,10);if(i>=n-1){stop();}else{go(i+1);}},
+data.interval);
+play.innerHTML='&#10074;&#10074; pause';play.setAttribute('aria-pressed','true');
+play.setAttribute('aria-label','pause');});
+root.querySelector('button.bpl-prev').addEventListener('click',function(){stop();
+go(parseInt(s.value,10)-1);});
+root.querySelector('button.bpl-next').addEventListener('click',function(){stop();
+go(parseInt(s.value,10)+1);});
+s.addEventListener('input',stop);}
+show();}
+})();"""

@@ -1,0 +1,332 @@
+"""Tests of backprop_lab.viz: known arrays in, check what was drawn on the axes."""
+
+import subprocess
+import sys
+
+import matplotlib
+
+matplotlib.use("Agg")  # before pyplot is imported anywhere (ax=None uses pyplot)
+
+import matplotlib.colors as mcolors  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.contour import ContourSet  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+from backprop_lab import viz  # noqa: E402
+
+
+@pytest.fixture
+def ax():
+    return Figure().subplots()
+
+
+@pytest.fixture
+def bowl():
+    W1, W2 = np.meshgrid(np.linspace(-2, 2, 41), np.linspace(-1, 1, 21))
+    return W1, W2, 0.5 * (W1**2 + 10 * W2**2)
+
+
+def data_lines(ax):
+    """Lines drawn with data (the ones with more than one point)."""
+    return [ln for ln in ax.get_lines() if len(ln.get_xdata()) > 1]
+
+
+# ---------------------------------------------------------------- palette and style
+def test_palette_is_okabe_ito_hex_colours():
+    assert len(viz.PALETTE) == 8
+    assert all(mcolors.is_color_like(c) for c in viz.PALETTE.values())
+    assert viz.PALETTE["blue"] == "#0072B2"
+
+
+def test_successive_styles_differ_in_colour_linestyle_and_marker():
+    styles = [viz.style(i) for i in range(len(viz.COLORS))]
+    for key in ("color", "marker"):
+        assert len({str(s[key]) for s in styles}) == len(styles)
+    assert len({str(s["linestyle"]) for s in styles}) == len(styles)
+
+
+def test_style_rejects_negative_index():
+    with pytest.raises(ValueError, match="non-negative integer"):
+        viz.style(-1)
+
+
+def test_viz_imports_neither_pyplot_nor_ipywidgets():
+    code = (
+        "import sys, backprop_lab.viz; "
+        "print('matplotlib.pyplot' in sys.modules, 'ipywidgets' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.split() == ["False", "False"]
+
+
+# ---------------------------------------------------------------- loss surface
+def test_loss_surface_draws_contours_with_labels_and_grid_limits(ax, bowl):
+    W1, W2, L = bowl
+    out = viz.plot_loss_surface(W1, W2, L, ax=ax, xlabel="w1", ylabel="w2")
+    assert out is ax
+    contours = [c for c in ax.collections if isinstance(c, ContourSet)]
+    assert len(contours) == 2  # filled + lines
+    assert ax.get_xlabel() == "w1" and ax.get_ylabel() == "w2"
+    assert ax.get_xlim() == pytest.approx((-2, 2))
+    assert ax.get_ylim() == pytest.approx((-1, 1))
+
+
+def test_loss_surface_log_levels_use_a_log_norm_and_geometric_levels(ax, bowl):
+    viz.plot_loss_surface(*bowl, ax=ax, levels=12)
+    cs = next(c for c in ax.collections if isinstance(c, ContourSet))
+    assert isinstance(cs.norm, mcolors.LogNorm)
+    ratios = np.diff(np.log(cs.levels))
+    assert np.allclose(ratios, ratios[0])
+
+
+def test_loss_surface_linear_levels_and_lines_only(ax, bowl):
+    viz.plot_loss_surface(*bowl, ax=ax, levels=[1.0, 2.0, 4.0], log_levels=False, filled=False)
+    contours = [c for c in ax.collections if isinstance(c, ContourSet)]
+    assert len(contours) == 1
+    assert list(contours[0].levels) == [1.0, 2.0, 4.0]
+    assert not contours[0].filled
+
+
+def test_loss_surface_marks_the_minimum(ax, bowl):
+    viz.plot_loss_surface(*bowl, ax=ax, minimum=(0.0, 0.0))
+    (star,) = [ln for ln in ax.get_lines() if ln.get_marker() == "*"]
+    assert list(star.get_xdata()) == [0.0] and list(star.get_ydata()) == [0.0]
+
+
+def test_loss_surface_with_nan_points_draws(ax, bowl):
+    W1, W2, L = bowl
+    L = L.copy()
+    L[0, 0] = np.nan
+    viz.plot_loss_surface(W1, W2, L, ax=ax)
+
+
+@pytest.mark.parametrize(
+    ("args", "match"),
+    [
+        ((np.zeros(5), np.zeros(5), np.zeros(5)), "2-D grid"),
+        ((np.zeros((3, 4)), np.zeros((3, 4)), np.zeros((4, 3))), "same shape"),
+        ((np.zeros((1, 4)), np.zeros((1, 4)), np.zeros((1, 4))), "at least 2 x 2"),
+        ((np.zeros((3, 3)), np.zeros((3, 3)), np.full((3, 3), np.nan)), "finite values"),
+    ],
+)
+def test_loss_surface_invalid_inputs(ax, args, match):
+    with pytest.raises(ValueError, match=match):
+        viz.plot_loss_surface(*args, ax=ax)
+
+
+def test_loss_surface_invalid_levels(ax, bowl):
+    with pytest.raises(ValueError, match="levels >= 2"):
+        viz.plot_loss_surface(*bowl, ax=ax, levels=1)
+    with pytest.raises(ValueError, match="increasing 1-D array"):
+        viz.plot_loss_surface(*bowl, ax=ax, levels=[3.0, 1.0])
+
+
+def test_loss_surface_rejects_non_axes():
+    with pytest.raises(TypeError, match="matplotlib Axes"):
+        viz.plot_loss_surface(np.zeros((2, 2)), np.zeros((2, 2)), np.zeros((2, 2)), ax="ax")
+
+
+# ---------------------------------------------------------------- trajectory
+def test_trajectory_line_equals_path_and_marks_start_and_end(ax):
+    path = np.array([[1.0, 1.0], [0.5, -0.5], [0.2, 0.1], [0.0, 0.0]])
+    viz.plot_trajectory(path, ax=ax, label="gd")
+    (line,) = data_lines(ax)
+    assert np.array_equal(line.get_xdata(), path[:, 0])
+    assert np.array_equal(line.get_ydata(), path[:, 1])
+    assert line.get_label() == "gd"
+    singles = [ln for ln in ax.get_lines() if len(ln.get_xdata()) == 1]
+    assert [(ln.get_xdata()[0], ln.get_ydata()[0]) for ln in singles] == [(1.0, 1.0), (0.0, 0.0)]
+    assert {ln.get_marker() for ln in singles} == {"o", "s"}
+
+
+def test_trajectory_keeps_the_surface_limits_when_it_diverges(ax, bowl):
+    viz.plot_loss_surface(*bowl, ax=ax)
+    path = np.array([[1.0, 0.5], [-1.5, -2.0], [3.0, 8.0], [-9.0, -50.0]])
+    viz.plot_trajectory(path, ax=ax)
+    assert ax.get_xlim() == pytest.approx((-2, 2))
+    assert ax.get_ylim() == pytest.approx((-1, 1))
+    assert any(t.get_text() == "diverged" for t in ax.texts)
+
+
+def test_trajectory_inside_the_view_has_no_divergence_note(ax, bowl):
+    viz.plot_loss_surface(*bowl, ax=ax)
+    viz.plot_trajectory(np.array([[1.0, 0.5], [0.5, -0.2], [0.1, 0.05]]), ax=ax)
+    assert not ax.texts
+
+
+def test_trajectory_drops_rows_after_the_first_nan(ax, bowl):
+    viz.plot_loss_surface(*bowl, ax=ax)
+    path = np.array([[1.0, 0.5], [1.9, -0.9], [np.inf, 1.0], [np.nan, np.nan]])
+    viz.plot_trajectory(path, ax=ax)
+    (line,) = data_lines(ax)
+    assert len(line.get_xdata()) == 2
+    assert any(t.get_text() == "diverged" for t in ax.texts)
+
+
+def test_trajectory_on_empty_axes_autoscales_to_the_path(ax):
+    viz.plot_trajectory(np.array([[0.0, 0.0], [10.0, 20.0]]), ax=ax)
+    x0, x1 = ax.get_xlim()
+    assert x0 <= 0 and x1 >= 10
+
+
+def test_trajectories_take_successive_styles(ax):
+    for i in range(2):
+        viz.plot_trajectory(np.array([[0.0, i], [1.0, i]]), ax=ax, index=i)
+    a, b = data_lines(ax)
+    assert a.get_color() != b.get_color() and a.get_linestyle() != b.get_linestyle()
+
+
+@pytest.mark.parametrize("shape", [(5,), (4, 3), (0, 2), (2, 2, 2)])
+def test_trajectory_invalid_shape(ax, shape):
+    with pytest.raises(ValueError, match=r"path of shape \(n_steps \+ 1, 2\)"):
+        viz.plot_trajectory(np.zeros(shape), ax=ax)
+
+
+# ---------------------------------------------------------------- loss curves
+def test_loss_curves_one_line_per_curve_with_the_given_data(ax):
+    curves = {"train": np.array([3.0, 2.0, 1.0]), "test": np.array([4.0, 3.0, 2.5, 2.4])}
+    out = viz.plot_loss_curves(curves, ax=ax, xlabel="epoch")
+    assert out is ax
+    lines = data_lines(ax)
+    assert [ln.get_label() for ln in lines] == ["train", "test"]
+    assert np.array_equal(lines[0].get_ydata(), curves["train"])
+    assert np.array_equal(lines[1].get_xdata(), [0, 1, 2, 3])
+    assert ax.get_xlabel() == "epoch" and ax.get_ylabel() == "loss"
+    assert ax.get_yscale() == "linear"
+    assert ax.get_legend() is not None
+
+
+def test_loss_curves_single_array_and_log_scale(ax):
+    viz.plot_loss_curves(np.array([1.0, 0.1, 0.01]), ax=ax, log_y=True)
+    assert ax.get_yscale() == "log"
+    assert len(data_lines(ax)) == 1
+    assert ax.get_legend() is None
+
+
+def test_loss_curves_stop_at_inf_and_mark_divergence(ax):
+    viz.plot_loss_curves({"lr=1": np.array([1.0, 5.0, 50.0, np.inf, np.nan])}, ax=ax)
+    (line,) = data_lines(ax)
+    assert np.array_equal(line.get_ydata(), [1.0, 5.0, 50.0])
+    assert line.get_label() == "lr=1 (diverged at step 3)"
+    (cross,) = [ln for ln in ax.get_lines() if ln.get_marker() == "X"]
+    assert cross.get_xdata()[0] == 2 and cross.get_ydata()[0] == 50.0
+
+
+def test_loss_curves_huge_growth_counts_as_divergence(ax):
+    viz.plot_loss_curves({"a": np.array([1.0, 0.5]), "b": np.array([1.0, 10.0, 1e300])}, ax=ax)
+    assert data_lines(ax)[1].get_label() == "b (diverged at step 2)"
+    ax2 = Figure().subplots()
+    viz.plot_loss_curves({"b": np.array([1.0, 10.0, 1e300])}, ax=ax2, diverge_factor=None)
+    assert data_lines(ax2)[0].get_label() == "b"
+
+
+def test_loss_curves_custom_x(ax):
+    viz.plot_loss_curves(np.array([1.0, 0.5]), ax=ax, x=np.array([10.0, 20.0, 30.0]))
+    assert list(data_lines(ax)[0].get_xdata()) == [10.0, 20.0]
+
+
+@pytest.mark.parametrize(
+    ("curves", "match"),
+    [
+        ({}, "at least one curve"),
+        (np.zeros((3, 2)), "to be 1-D"),
+        ({"a": np.zeros((2, 2))}, "curve 'a' to be 1-D"),
+        (np.array([]), "at least one value"),
+    ],
+)
+def test_loss_curves_invalid(ax, curves, match):
+    with pytest.raises(ValueError, match=match):
+        viz.plot_loss_curves(curves, ax=ax)
+
+
+def test_loss_curves_x_too_short(ax):
+    with pytest.raises(ValueError, match="at least 3 values"):
+        viz.plot_loss_curves(np.ones(3), ax=ax, x=np.arange(2.0))
+
+
+def test_loss_curves_non_numeric(ax):
+    with pytest.raises(TypeError, match="array of numbers"):
+        viz.plot_loss_curves({"a": ["x", "y"]}, ax=ax)
+
+
+def test_ax_none_makes_a_new_figure():
+    import matplotlib.pyplot as plt
+
+    before = len(plt.get_fignums())
+    out = viz.plot_loss_curves(np.ones(3))
+    assert len(plt.get_fignums()) == before + 1
+    plt.close(out.figure)
+
+
+# ---------------------------------------------------------------- lr sweep
+def test_lr_sweep_log_x_sorted_data_and_mark(ax):
+    lrs = np.array([0.1, 0.01, 1.0])
+    vals = np.array([0.2, 0.5, 0.9])
+    viz.plot_lr_sweep(lrs, vals, ax=ax, mark=0.3, mark_label="critical")
+    assert ax.get_xscale() == "log"
+    line = data_lines(ax)[0]
+    assert np.array_equal(line.get_xdata(), [0.01, 0.1, 1.0])
+    assert np.array_equal(line.get_ydata(), [0.5, 0.2, 0.9])
+    vline = next(ln for ln in ax.get_lines() if ln.get_label() == "critical")
+    assert list(vline.get_xdata()) == [0.3, 0.3]
+
+
+def test_lr_sweep_marks_diverged_runs(ax):
+    lrs = np.array([0.01, 0.1, 1.0, 2.0])
+    viz.plot_lr_sweep(lrs, np.array([0.5, 0.1, np.inf, 1e200]), ax=ax, diverged_above=10.0)
+    line = data_lines(ax)[0]
+    assert np.array_equal(line.get_xdata(), [0.01, 0.1])
+    crosses = next(ln for ln in ax.get_lines() if ln.get_label() == "diverged")
+    assert np.array_equal(crosses.get_xdata(), [1.0, 2.0])
+
+
+def test_lr_sweep_several_series_and_log_y(ax):
+    lrs = np.array([0.01, 0.1])
+    viz.plot_lr_sweep(lrs, {"sgd": [1.0, 0.1], "adam": [0.5, 0.05]}, ax=ax, log_y=True)
+    assert [ln.get_label() for ln in data_lines(ax)] == ["sgd", "adam"]
+    assert ax.get_yscale() == "log"
+
+
+@pytest.mark.parametrize(
+    ("lrs", "values", "match"),
+    [
+        ([0.1, 0.0], [1.0, 1.0], "positive finite learning rates"),
+        ([[0.1, 0.2]], [1.0, 1.0], "non-empty 1-D array"),
+        ([0.1, 0.2], [1.0, 1.0, 1.0], r"values of shape \(2,\)"),
+    ],
+)
+def test_lr_sweep_invalid(ax, lrs, values, match):
+    with pytest.raises(ValueError, match=match):
+        viz.plot_lr_sweep(lrs, values, ax=ax)
+
+
+def test_lr_sweep_invalid_mark(ax):
+    with pytest.raises(ValueError, match="mark to be a positive learning rate"):
+        viz.plot_lr_sweep([0.1, 0.2], [1.0, 2.0], ax=ax, mark=-1.0)
+
+
+# ---------------------------------------------------------------- schedules, badge
+def test_schedules_one_staircase_per_schedule(ax):
+    t = np.arange(10.0)
+    sched = {"constant": np.full(10, 0.1), "step": 0.1 * 0.5 ** (t // 4)}
+    viz.plot_schedules(t, sched, ax=ax, log_y=True)
+    lines = data_lines(ax)
+    assert [ln.get_label() for ln in lines] == ["constant", "step"]
+    assert np.array_equal(lines[1].get_ydata(), sched["step"])
+    assert lines[1].get_drawstyle() == "steps-post"
+    assert ax.get_yscale() == "log"
+
+
+def test_schedules_shape_mismatch(ax):
+    with pytest.raises(ValueError, match=r"schedule 'step' of shape \(10,\)"):
+        viz.plot_schedules(np.arange(10.0), {"step": np.ones(9)}, ax=ax)
+
+
+def test_value_badge(ax):
+    viz.value_badge(ax, "lr = 0.1", loc="lower right")
+    assert ax.texts[0].get_text() == "lr = 0.1"
+    with pytest.raises(ValueError, match="loc in"):
+        viz.value_badge(ax, "x", loc="middle")

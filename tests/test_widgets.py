@@ -1,0 +1,631 @@
+"""Tests of backprop_lab.widgets: both faces of the interactive figure.
+
+The live face is exercised without a kernel (ipywidgets works on a dummy comm): setting
+a control's value runs the same callback a front-end would. The kernel-free face is
+checked as text (DOM contract, determinism, no URL) and, when Chromium is installed,
+in a headless browser.
+"""
+
+import base64
+import json
+import shutil
+from html.parser import HTMLParser
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import ipywidgets  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from backprop_lab.widgets import (  # noqa: E402
+    WIDGET_MIME,
+    Animation,
+    Choice,
+    InteractiveFigure,
+    Slider,
+)
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+class Recorder:
+    """A draw function that records its calls and draws something value-dependent."""
+
+    def __init__(self):
+        self.calls = []
+
+    def __call__(self, axes, a, kind="line"):
+        self.calls.append((a, kind))
+        (ax,) = axes
+        x = np.linspace(0, 1, 20)
+        ax.plot(x, a * x, "o-" if kind == "line" else "s--")
+        ax.set_title(f"a={a}")
+
+
+def make(**kw):
+    draw = kw.pop("draw", None) or Recorder()
+    controls = kw.pop(
+        "controls",
+        [
+            Slider("a", [0.5, 1.0, 2.0], label="slope a", fmt="{:.2g}"),
+            Choice("kind", ["line", "dash"]),
+        ],
+    )
+    kw.setdefault("figsize", (3, 2))
+    kw.setdefault("dpi", 40)
+    kw.setdefault("caption", "A line whose slope you choose.")
+    kw.setdefault("alt", "A straight line through the origin.")
+    return InteractiveFigure(draw, controls, **kw), draw
+
+
+class DOM(HTMLParser):
+    """Flat list of (tag, attrs) plus the text of the data script and of captions."""
+
+    def __init__(self, text):
+        super().__init__()
+        self.elements = []
+        self.texts = {}
+        self._open = None
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        attrs["class"] = attrs.get("class", "").split()
+        self.elements.append((tag, attrs))
+        self._open = (tag, tuple(attrs["class"]))
+
+    def handle_data(self, data):
+        if self._open is not None:
+            self.texts.setdefault(self._open, "")
+            self.texts[self._open] += data
+
+    def handle_endtag(self, tag):
+        self._open = None
+
+    def find(self, tag, cls=None, **attrs):
+        return [
+            a
+            for t, a in self.elements
+            if t == tag
+            and (cls is None or cls in a["class"])
+            and all(a.get(k.replace("_", "-")) == v for k, v in attrs.items())
+        ]
+
+
+def data_of(html):
+    dom = DOM(html)
+    return json.loads(dom.texts[("script", ("bpl-data",))])
+
+
+# ---------------------------------------------------------------- frames
+def test_frame_count_is_the_product_of_control_lengths():
+    fig, draw = make()
+    assert fig.n_frames == 6
+    frames = fig.frames()
+    assert len(frames) == 6
+    assert all(f.startswith(PNG_SIGNATURE) for f in frames)
+    assert len(set(frames)) == 6
+    # first control outermost
+    assert draw.calls[-6:] == [
+        (0.5, "line"),
+        (0.5, "dash"),
+        (1.0, "line"),
+        (1.0, "dash"),
+        (2.0, "line"),
+        (2.0, "dash"),
+    ]
+
+
+def test_frames_have_the_requested_pixel_size_and_no_software_tag():
+    fig, _ = make(figsize=(3, 2), dpi=40)
+    png = fig.frames()[0]
+    assert int.from_bytes(png[16:20], "big") == 120
+    assert int.from_bytes(png[20:24], "big") == 80
+    assert b"Software" not in png and b"atplotlib" not in png
+
+
+def test_plain_png_option_is_deterministic_too():
+    fig, _ = make(palette=False)
+    assert fig.render(a=1.0) == fig.render(a=1.0)
+    assert b"Software" not in fig.render(a=1.0)
+
+
+def test_render_is_deterministic_and_independent_of_order():
+    fig1, _ = make()
+    fig2, _ = make()
+    fig2.render(a=2.0, kind="dash")  # a different frame first
+    assert fig1.render(a=1.0) == fig2.render(a=1.0)
+    assert fig1.frames() == fig2.frames()
+
+
+def test_constrained_layout_option_renders():
+    fig, _ = make(layout="constrained")
+    assert fig.render(a=0.5) == fig.render(a=0.5)
+
+
+def test_save_frames_writes_png_files(tmp_path):
+    fig, _ = make()
+    paths = fig.save_frames(tmp_path / "frames")
+    assert [p.name for p in paths][:2] == ["frame_000.png", "frame_001.png"]
+    assert len(paths) == 6
+    assert paths[3].read_bytes() == fig.frames()[3]
+
+
+def test_no_pyplot_figures_are_opened():
+    import matplotlib.pyplot as plt
+
+    before = plt.get_fignums()
+    fig, _ = make()
+    fig.frames()
+    fig.widget  # noqa: B018
+    assert plt.get_fignums() == before
+
+
+# ---------------------------------------------------------------- html face
+def test_html_is_self_contained_ascii_and_deterministic():
+    html1 = make()[0].to_html()
+    html2 = make()[0].to_html()
+    assert html1 == html2
+    assert "http://" not in html1 and "https://" not in html1
+    assert "//cdn" not in html1
+    html1.encode("ascii")  # non-ASCII labels are escaped
+
+
+def test_html_follows_the_dom_contract():
+    fig, _ = make(
+        controls=[
+            Slider("a", [0.5, 1.0, 2.0], label="slope η", fmt="{:.2g}", initial=1.0),
+            Choice("kind", ["line", "dash"]),
+        ]
+    )
+    html = fig.to_html()
+    dom = DOM(html)
+    (root,) = dom.find("div", "bpl-player")
+    assert root["data-bpl-kind"] == "figure"
+    assert root["data-bpl-frame"] == "2"  # a=1.0 (index 1) x 2 kinds + kind index 0
+    assert len(root["data-bpl-id"]) == 12
+    assert not [a for _, a in dom.elements if "id" in a]  # no element ids to collide
+    (rng,) = dom.find("input", "bpl-range", data_bpl_control="a")
+    assert (rng["type"], rng["min"], rng["max"], rng["step"], rng["value"]) == (
+        "range",
+        "0",
+        "2",
+        "1",
+        "1",
+    )
+    assert rng["aria-valuetext"] == "1"
+    (sel,) = dom.find("select", "bpl-select", data_bpl_control="kind")
+    assert [o["value"] for o in dom.find("option")] == ["0", "1"]
+    values = dom.find("output", "bpl-value")
+    assert [v["data-bpl-control"] for v in values] == ["a", "kind"]
+    assert dom.texts[("output", ("bpl-value",))]  # the current value is shown
+    (img,) = dom.find("img", "bpl-frame")
+    assert img["src"].startswith("data:image/png;base64,")
+    assert img["alt"] == "A straight line through the origin. (slope \u03b7 = 1, kind = line)"
+    assert (img["width"], img["height"]) == ("120", "80")
+    assert dom.find("figcaption", "bpl-caption")
+    assert dom.texts[("figcaption", ("bpl-caption",))] == "A line whose slope you choose."
+    assert "slope &#951;" in html  # the label, escaped
+    assert ":focus-visible" in html
+    assert dom.find("script", "bpl-data") and dom.find("script")[-1] == {"class": []}
+
+
+def test_html_data_holds_every_frame():
+    fig, _ = make()
+    data = data_of(fig.to_html())
+    assert len(data["frames"]) == fig.n_frames == len(data["alts"])
+    pngs = [base64.b64decode(data["images"][i]) for i in data["frames"]]
+    assert pngs == fig.frames()
+    assert data["controls"] == [
+        {"name": "a", "labels": ["0.5", "1", "2"]},
+        {"name": "kind", "labels": ["line", "dash"]},
+    ]
+
+
+def test_html_escapes_markup_in_captions_and_labels():
+    fig, _ = make(
+        draw=lambda axes, kind: axes[0].plot([0, 1]),
+        caption="a < b </script>",
+        controls=[Choice("kind", ["<b>", "</script>"])],
+    )
+    html = fig.to_html()
+    assert "a &lt; b &lt;/script&gt;" in html
+    assert "&lt;b&gt;" in html and "<b>" not in html
+    assert html.count("</script>") == 2  # the data script and the player script only
+    assert data_of(html)["controls"][0]["labels"] == ["<b>", "</script>"]
+
+
+def test_html_id_changes_with_the_content():
+    a = DOM(make()[0].to_html()).find("div", "bpl-player")[0]["data-bpl-id"]
+    b = DOM(make(caption="Another caption.")[0].to_html()).find("div", "bpl-player")[0]
+    assert a != b["data-bpl-id"]
+
+
+def test_identical_frames_are_stored_once():
+    anim = Animation(
+        lambda axes, step: axes[0].plot([0, 1], [0, min(step, 2)]),
+        6,
+        figsize=(2, 2),
+        dpi=30,
+        alt="x",
+        show_values=False,
+    )
+    data = data_of(anim.to_html())
+    assert len(data["frames"]) == 6
+    assert len(data["images"]) == 3
+    assert data["frames"] == [0, 1, 2, 2, 2, 2]
+
+
+# ---------------------------------------------------------------- live face
+def test_widget_is_a_real_ipywidgets_container():
+    fig, _ = make()
+    assert isinstance(fig.widget, ipywidgets.VBox)
+    assert fig.widget is fig.widget  # built once
+    assert isinstance(fig.image, ipywidgets.Image)
+    assert isinstance(fig.control_widgets["a"], ipywidgets.SelectionSlider)
+    assert isinstance(fig.control_widgets["kind"], ipywidgets.Dropdown)
+    assert fig.control_widgets["a"].options == (("0.5", 0.5), ("1", 1.0), ("2", 2.0))
+
+
+def test_live_control_change_redraws_the_figure():
+    fig, draw = make()
+    before = fig.image.value
+    assert before == fig.render(a=0.5, kind="line")
+    fig.control_widgets["a"].value = 2.0
+    assert fig.n_redraws == 1
+    assert draw.calls[-1] == (2.0, "line")
+    assert fig.image.value != before
+    assert fig.image.value == fig.frames()[4]
+    fig.set_value("kind", "dash")
+    assert fig.n_redraws == 2
+    assert draw.calls[-1] == (2.0, "dash")
+    assert fig.image.value == fig.frames()[5]
+    assert fig.last_redraw_seconds is not None and fig.last_redraw_seconds > 0
+
+
+def test_set_value_rejects_unknown_names_and_values():
+    fig, _ = make()
+    with pytest.raises(ValueError, match="has no control 'b'"):
+        fig.set_value("b", 1.0)
+    with pytest.raises(ValueError, match=r"3.0 is not one of the values of control 'a'"):
+        fig.set_value("a", 3.0)
+
+
+def test_live_redraw_error_is_shown_and_raised():
+    def draw(axes, a):
+        if a > 1:
+            raise ZeroDivisionError("boom")
+        axes[0].plot([0, 1], [0, a])
+
+    fig = InteractiveFigure(draw, [Slider("a", [0.5, 2.0])], alt="x", figsize=(2, 2), dpi=30)
+    fig.widget  # noqa: B018
+    with pytest.raises(RuntimeError, match="a=2.0"):
+        fig.set_value("a", 2.0)
+    assert "boom" in fig.widget.children[2].value
+
+
+# ---------------------------------------------------------------- display
+def test_mimebundle_has_both_faces_and_a_plain_text():
+    fig, _ = make()
+    bundle = fig._repr_mimebundle_()
+    assert set(bundle) == {WIDGET_MIME, "text/html", "text/plain"}
+    assert bundle[WIDGET_MIME]["model_id"] == fig.widget.model_id
+    assert bundle["text/html"] == fig.to_html()
+    assert bundle["text/plain"] == (
+        "<InteractiveFigure: 6 frames (a: 3 values, kind: 2 values); "
+        "A line whose slope you choose.>"
+    )
+    assert set(fig._repr_mimebundle_(include={"text/html"})) == {"text/html"}
+    assert WIDGET_MIME not in fig._repr_mimebundle_(exclude={WIDGET_MIME})
+
+
+# ---------------------------------------------------------------- animation
+def draw_path(axes, step):
+    (ax,) = axes
+    path = np.array([[0.0, 0.0], [1.0, 2.0], [2.0, 1.0], [3.0, 3.0]])
+    ax.plot(path[: step + 1, 0], path[: step + 1, 1], "o-")
+    ax.set_xlim(-0.5, 3.5)
+    ax.set_ylim(-0.5, 3.5)
+
+
+def make_animation(**kw):
+    kw.setdefault("figsize", (2, 2))
+    kw.setdefault("dpi", 30)
+    kw.setdefault("alt", "A path unrolling.")
+    kw.setdefault("caption", "Four steps.")
+    return Animation(draw_path, 4, **kw)
+
+
+def test_animation_frames_and_html_contract():
+    anim = make_animation(interval=150)
+    assert anim.n_frames == 4 and len(anim.frames()) == 4
+    html = anim.to_html()
+    assert html == make_animation(interval=150).to_html()
+    assert "http://" not in html and "https://" not in html
+    dom = DOM(html)
+    (root,) = dom.find("div", "bpl-player")
+    assert root["data-bpl-kind"] == "animation" and root["data-bpl-frame"] == "0"
+    for cls in ("bpl-play", "bpl-prev", "bpl-next"):
+        (button,) = dom.find("button", cls)
+        assert button["type"] == "button" and button["aria-label"]
+    (scrub,) = dom.find("input", "bpl-range", data_bpl_control="step")
+    assert scrub["max"] == "3"
+    assert dom.find("output", "bpl-value", data_bpl_control="step")
+    assert data_of(html)["interval"] == 150
+
+
+def test_animation_live_face_is_play_linked_to_a_slider():
+    anim = make_animation()
+    box = anim.widget
+    play, slider = box.children[0].children
+    assert isinstance(play, ipywidgets.Play) and isinstance(slider, ipywidgets.IntSlider)
+    assert (play.min, play.max, slider.max) == (0, 3, 3)
+    before = anim.image.value
+    slider.value = 2
+    assert anim.n_redraws == 1
+    assert anim.image.value != before and anim.image.value == anim.frames()[2]
+    anim.set_value("step", 3)
+    assert anim.image.value == anim.frames()[3]
+
+
+def test_animation_draw_frame_signature_is_checked():
+    with pytest.raises(TypeError, match=r"def draw_frame\(axes, step\)"):
+        Animation(lambda axes: None, 3, alt="x")
+
+
+def test_animation_passes_the_step_positionally():
+    steps = []
+
+    def draw_frame(axes, k):
+        steps.append(k)
+        axes[0].plot([0, k], [0, k])
+
+    Animation(draw_frame, 3, alt="x", figsize=(2, 2), dpi=30).frames()
+    assert steps[-3:] == [0, 1, 2]
+
+
+@pytest.mark.parametrize(
+    ("n_frames", "kw", "err", "match"),
+    [
+        (0, {}, ValueError, "n_frames >= 1"),
+        (2.5, {}, TypeError, "n_frames to be an integer"),
+        (100, {}, ValueError, r"would render 100 frames .*every other one"),
+        (3, {"interval": 1}, ValueError, "interval >= 10"),
+    ],
+)
+def test_animation_errors(n_frames, kw, err, match):
+    with pytest.raises(err, match=match):
+        Animation(draw_path, n_frames, alt="x", **kw)
+
+
+# ---------------------------------------------------------------- errors
+@pytest.mark.parametrize(
+    ("factory", "err", "match"),
+    [
+        (lambda: Slider("lr", []), ValueError, "expected at least one value, got none"),
+        (lambda: Slider("lr", [[0.1, 0.2], [0.3, 0.4]]), ValueError, r"1-D list of values"),
+        (lambda: Slider("lr", np.ones((2, 2))), ValueError, r"got shape \(2, 2\)"),
+        (lambda: Slider("lr", "abc"), TypeError, "list or 1-D array"),
+        (lambda: Slider("lr", 0.1), TypeError, "list or 1-D array"),
+        (lambda: Slider("lr", [0.1, 0.1]), ValueError, "distinct values"),
+        (lambda: Slider("learning rate", [0.1]), ValueError, "Python identifier"),
+        (lambda: Slider("axes", [0.1]), ValueError, "other than 'axes'"),
+        (lambda: Slider("lr", [0.11, 0.12], fmt="{:.1f}"), ValueError, "same way"),
+        (lambda: Slider("lr", ["a"], fmt="{:.2f}"), ValueError, "could not format"),
+        (lambda: Slider("lr", [0.1], initial=0.5), ValueError, "initial to be one of"),
+        (lambda: Choice("opt", []), ValueError, "at least one value"),
+    ],
+)
+def test_control_errors(factory, err, match):
+    with pytest.raises(err, match=match):
+        factory()
+
+
+def two_arg(axes, a, b):
+    pass
+
+
+@pytest.mark.parametrize(
+    ("args", "kw", "err", "match"),
+    [
+        ((two_arg, []), {}, ValueError, "one or two controls, got none"),
+        (
+            (lambda axes, a, b, c: None, [Slider("a", [1]), Slider("b", [1]), Slider("c", [1])]),
+            {},
+            ValueError,
+            "one or two controls, got 3",
+        ),
+        (
+            (two_arg, [Slider("a", [1]), Choice("a", ["x"])]),
+            {},
+            ValueError,
+            "distinct control names",
+        ),
+        (
+            (two_arg, [Slider("a", list(range(10))), Slider("b", list(range(7)))]),
+            {},
+            ValueError,
+            r"would render 70 frames \(a: 10 values x b: 7 values\).*max_frames=60",
+        ),
+        (
+            (two_arg, [Slider("a", [1, 2]), Slider("b", [1, 2])]),
+            {"max_frames": 3},
+            ValueError,
+            "fewer values",
+        ),
+        ((two_arg, [Slider("a", [1])]), {}, TypeError, r"cannot be called as draw\(axes, a=...\)"),
+        ((lambda axes: None, [Slider("a", [1])]), {}, TypeError, "one parameter per control"),
+        (
+            (two_arg, [Slider("a", [1]), Slider("b", [1])]),
+            {"caption": None, "alt": None},
+            ValueError,
+            "caption or alt text",
+        ),
+        ((two_arg, [Slider("a", [1]), "b"]), {}, TypeError, "Slider"),
+        ((two_arg, "ab"), {}, TypeError, "list of Slider/Choice"),
+        (("draw", [Slider("a", [1])]), {}, TypeError, "expected a draw function"),
+        (
+            (two_arg, [Slider("a", [1]), Slider("b", [1])]),
+            {"layout": "tight"},
+            ValueError,
+            "layout='frozen'",
+        ),
+        (
+            (two_arg, [Slider("a", [1]), Slider("b", [1])]),
+            {"dpi": 1000},
+            ValueError,
+            "dpi between 20 and 300",
+        ),
+        (
+            (two_arg, [Slider("a", [1]), Slider("b", [1])]),
+            {"ncols": 0},
+            ValueError,
+            "ncols to be an integer from 1 to 4",
+        ),
+        (
+            (two_arg, [Slider("a", [1]), Slider("b", [1])]),
+            {"max_frames": 0},
+            ValueError,
+            "max_frames to be a positive integer",
+        ),
+    ],
+)
+def test_interactive_figure_errors(args, kw, err, match):
+    kw = {"alt": "x", **kw}
+    with pytest.raises(err, match=match):
+        InteractiveFigure(*args, **kw)
+
+
+def test_a_failing_draw_names_the_control_values_and_chains_the_cause():
+    def draw(axes, a, kind):
+        if kind == "dash":
+            raise ValueError("cannot dash")
+        axes[0].plot([0, 1], [0, a])
+
+    fig, _ = make(draw=draw)
+    with pytest.raises(RuntimeError, match=r"failed for a=0.5, kind='dash'") as info:
+        fig.frames()
+    assert isinstance(info.value.__cause__, ValueError)
+    assert "cannot dash" in str(info.value)
+
+
+def test_render_rejects_values_outside_the_control():
+    fig, _ = make()
+    with pytest.raises(ValueError, match="not one of the values of control 'a'"):
+        fig.render(a=7.0)
+
+
+def test_single_control_may_be_passed_alone():
+    fig = InteractiveFigure(
+        lambda axes, a: axes[0].plot([0, a]),
+        Slider("a", [1, 2]),
+        alt="x",
+        dpi=30,
+        figsize=(2, 2),
+    )
+    assert fig.n_frames == 2
+
+
+def test_two_panels_receive_a_tuple_of_axes():
+    seen = []
+
+    def draw(axes, a):
+        seen.append(len(axes))
+        for ax in axes:
+            ax.plot([0, 1], [0, a])
+
+    InteractiveFigure(draw, [Slider("a", [1])], ncols=2, nrows=2, alt="x", dpi=30).frames()
+    assert seen[-1] == 4
+
+
+# ---------------------------------------------------------------- browser
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if shutil.which(CHROMIUM) is None:
+        pytest.skip(f"browser test skipped: {CHROMIUM} is not installed (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield b
+        b.close()
+
+
+def open_page(browser, html):
+    page = browser.new_page()
+    errors, requests = [], []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("request", lambda r: requests.append(r.url))
+    page.set_content(f"<!doctype html><html><body>{html}</body></html>")
+    return page, errors, requests
+
+
+@pytest.mark.browser
+def test_player_moves_with_the_keyboard_in_chromium(browser):
+    fig, _ = make()
+    page, errors, requests = open_page(browser, fig.to_html())
+    root = page.locator("div.bpl-player")
+    img = page.locator("img.bpl-frame")
+    value = page.locator('.bpl-value[data-bpl-control="a"]')
+    src0 = img.get_attribute("src")
+    assert value.text_content() == "0.5" and root.get_attribute("data-bpl-frame") == "0"
+    page.locator('input.bpl-range[data-bpl-control="a"]').focus()
+    page.keyboard.press("ArrowRight")
+    assert value.text_content() == "1"
+    assert root.get_attribute("data-bpl-frame") == "2"
+    assert img.get_attribute("src") != src0
+    assert (
+        img.get_attribute("src")
+        == "data:image/png;base64," + base64.b64encode(fig.frames()[2]).decode()
+    )
+    page.locator('select.bpl-select[data-bpl-control="kind"]').select_option("1")
+    assert root.get_attribute("data-bpl-frame") == "3"
+    assert page.locator('.bpl-value[data-bpl-control="kind"]').text_content() == "dash"
+    assert "kind = dash" in img.get_attribute("alt")
+    assert errors == []
+    assert all(not u.startswith("http") for u in requests)
+    page.close()
+
+
+@pytest.mark.browser
+def test_animation_buttons_step_and_play_in_chromium(browser):
+    anim = make_animation(interval=50)
+    page, errors, _ = open_page(browser, anim.to_html())
+    root = page.locator("div.bpl-player")
+    page.click("button.bpl-next")
+    page.click("button.bpl-next")
+    assert root.get_attribute("data-bpl-frame") == "2"
+    page.click("button.bpl-prev")
+    assert root.get_attribute("data-bpl-frame") == "1"
+    assert page.locator('.bpl-value[data-bpl-control="step"]').text_content() == "1"
+    page.click("button.bpl-play")
+    page.wait_for_function(
+        "document.querySelector('div.bpl-player').getAttribute('data-bpl-frame') === '3'"
+    )
+    page.wait_for_function(
+        "document.querySelector('button.bpl-play').getAttribute('aria-pressed') === 'false'"
+    )
+    assert errors == []
+    page.close()
+
+
+@pytest.mark.browser
+def test_same_figure_twice_on_a_page_both_work(browser):
+    html = make()[0].to_html()
+    page, errors, _ = open_page(browser, html + html)
+    ranges = page.locator("input.bpl-range")
+    ranges.nth(1).focus()
+    page.keyboard.press("ArrowRight")
+    roots = page.locator("div.bpl-player")
+    assert roots.nth(0).get_attribute("data-bpl-frame") == "0"
+    assert roots.nth(1).get_attribute("data-bpl-frame") == "2"
+    assert errors == []
+    page.close()
