@@ -13,7 +13,13 @@ from .gradcheck import gradcheck
 from .init import get_initializer
 from .layers import Dense, Layer
 from .losses import MSE, BinaryCrossEntropy, Loss, SoftmaxCrossEntropy, get_loss
+from .metrics import accuracy, confusion_matrix, predict_labels
 from .network import Network, Trace, TraceStep
+from .optim import SGD, Adam, Optimizer, RMSProp, get_optimizer
+from .preprocessing import Standardizer, one_hot, standardize, train_test_split
+from .schedules import ConstantLR, CosineLR, ExponentialLR, Schedule, StepLR, WarmUp
+from .serialization import load, save
+from .training import Callback, EarlyStopping, History, TrainingDivergedError, fit
 
 __version__ = "0.1.0"
 
@@ -40,4 +46,29 @@ __all__ = [
     "gradcheck",
     "get_initializer",
     "get_loss",
+    "SGD",
+    "Adam",
+    "Optimizer",
+    "RMSProp",
+    "get_optimizer",
+    "fit",
+    "History",
+    "EarlyStopping",
+    "Callback",
+    "TrainingDivergedError",
+    "ConstantLR",
+    "CosineLR",
+    "ExponentialLR",
+    "Schedule",
+    "StepLR",
+    "WarmUp",
+    "accuracy",
+    "confusion_matrix",
+    "predict_labels",
+    "train_test_split",
+    "Standardizer",
+    "standardize",
+    "one_hot",
+    "save",
+    "load",
 ]

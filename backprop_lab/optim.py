@@ -1,0 +1,452 @@
+r"""Optimizers: how a gradient becomes a parameter update (chapter "Gradient descent and
+its variants").
+
+An optimizer holds a network and, for each trainable array :math:`\theta` with gradient
+:math:`g = \partial L/\partial\theta` (filled by ``net.backward``), applies one update per
+:meth:`Optimizer.step`. The rules and their defaults are those of ``torch.optim.SGD``,
+``torch.optim.RMSprop`` and ``torch.optim.Adam``, operation for operation, so the two
+libraries agree step by step to float64 rounding.
+
+=============  ==============================================================================
+optimizer      update of :math:`\theta` at step :math:`t` (:math:`\lambda` = ``weight_decay``)
+=============  ==============================================================================
+``SGD``        :math:`g \leftarrow g + \lambda\theta`; :math:`\theta \leftarrow \theta - \eta g`
+momentum       :math:`b_t = \mu b_{t-1} + g` (:math:`b_1 = g`);
+               :math:`\theta \leftarrow \theta - \eta b_t`
+Nesterov       :math:`\theta \leftarrow \theta - \eta (g + \mu b_t)`
+``RMSProp``    :math:`v_t = \alpha v_{t-1} + (1-\alpha) g^2`;
+               :math:`\theta \leftarrow \theta - \eta\, g / (\sqrt{v_t} + \epsilon)`
+``Adam``       :math:`m_t = \beta_1 m_{t-1} + (1-\beta_1) g`,
+               :math:`v_t = \beta_2 v_{t-1} + (1-\beta_2) g^2`;
+               :math:`\theta \leftarrow \theta - \frac{\eta}{1-\beta_1^t}\,
+               \frac{m_t}{\sqrt{v_t}/\sqrt{1-\beta_2^t} + \epsilon}`
+=============  ==============================================================================
+
+Every update happens in place on the parameter arrays themselves (a layer's ``params``
+dict keeps the same array objects), with buffers allocated once, in the parameters' dtype
+(float32 stays float32).
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+import numpy as np
+
+from ._checks import lookup
+from .network import Network
+
+__all__ = ["SGD", "Adam", "Optimizer", "RMSProp", "get_optimizer"]
+
+
+def _check_net(net, who: str):
+    if not isinstance(net, Network):
+        raise TypeError(
+            f"{who} expected a Network as its first argument, got {type(net).__name__}. "
+            f"Build the network first: {who.rstrip('()')}(net, lr=...)."
+        )
+    return net
+
+
+def _check_lr(lr, who: str) -> float:
+    if isinstance(lr, bool) or not isinstance(lr, numbers.Real):
+        raise TypeError(f"{who} expected lr to be a number, got {lr!r}.")
+    lr = float(lr)
+    if not math.isfinite(lr):
+        raise ValueError(
+            f"{who} expected a finite lr > 0, got {lr}. Choose a learning rate such as 0.01."
+        )
+    if lr <= 0:
+        raise ValueError(f"{who} expected lr > 0, got {lr}. Choose a learning rate such as 0.01.")
+    return lr
+
+
+def _check_unit_interval(value, name: str, who: str, hint: str) -> float:
+    """``value`` as a float in ``[0, 1)``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{who} expected {name} to be a number, got {value!r}.")
+    value = float(value)
+    if not 0.0 <= value < 1.0:
+        raise ValueError(f"{who} expected 0 <= {name} < 1, got {value}. {hint}")
+    return value
+
+
+def _check_nonnegative(value, name: str, who: str, *, strict: bool = False) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{who} expected {name} to be a number, got {value!r}.")
+    value = float(value)
+    bad = value <= 0 if strict else value < 0
+    if bad or not math.isfinite(value):
+        bound = "> 0" if strict else ">= 0"
+        raise ValueError(f"{who} expected a finite {name} {bound}, got {value}.")
+    return value
+
+
+class Optimizer:
+    r"""Base class: holds the network, the learning rate and per-parameter state.
+
+    Parameters
+    ----------
+    net : Network
+        The network whose ``params`` are updated from its ``grads``.
+    lr : float
+        The learning rate :math:`\eta > 0`.
+
+    Attributes
+    ----------
+    lr : float
+        The learning rate used by the next :meth:`step`. Public: schedules
+        (:mod:`backprop_lab.schedules`) and the book's widgets change it between steps.
+    base_lr : float
+        The learning rate the optimizer was built with; schedules scale this value.
+    t : int
+        Number of steps taken so far.
+
+    Notes
+    -----
+    The parameters are collected once, at construction, as a list in layer order
+    (the order of :meth:`Network.named_parameters`); each optimizer keeps its state in
+    lists parallel to that one. Subclasses implement ``_update(i, param, grad)``.
+    """
+
+    def __init__(self, net, lr: float) -> None:
+        who = f"{type(self).__name__}()"
+        self.net = _check_net(net, who)
+        self.lr = _check_lr(lr, who)
+        self.base_lr = self.lr
+        self.t = 0
+        # (layer.params, layer.grads, key) triples: re-read at every step so a layer whose
+        # grads dict was rebound still updates correctly; the arrays themselves never move.
+        self._slots = [
+            (layer.params, layer.grads, key) for layer in net.layers for key in layer.params
+        ]
+        self._tmp = [np.empty_like(params[key]) for params, _, key in self._slots]
+
+    def step(self) -> None:
+        """Apply one update to every parameter, in place, from the current gradients."""
+        self.t += 1
+        for i, (params, grads, key) in enumerate(self._slots):
+            self._update(i, params[key], grads[key])
+
+    def zero_grad(self) -> None:
+        """Set every gradient array to zero, in place.
+
+        Not needed between steps of :func:`~backprop_lab.fit`: every backward pass
+        overwrites the gradients rather than adding to them.
+        """
+        for _, grads, key in self._slots:
+            grads[key].fill(0)
+
+    def _update(self, i: int, param: np.ndarray, grad: np.ndarray) -> None:
+        raise NotImplementedError
+
+    def _with_weight_decay(self, i: int, param: np.ndarray, grad: np.ndarray) -> np.ndarray:
+        r""":math:`g + \lambda\theta` in a scratch buffer (the layer's ``grads`` stay intact)."""
+        if self.weight_decay == 0:
+            return grad
+        d = self._decayed[i]
+        np.multiply(param, self.weight_decay, out=d)
+        np.add(grad, d, out=d)  # torch: grad.add(param, alpha=weight_decay)
+        return d
+
+    def _options(self) -> str:
+        return f"lr={self.lr:g}"
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self._options()})"
+
+
+class SGD(Optimizer):
+    r"""Stochastic gradient descent, with optional momentum and Nesterov momentum.
+
+    (Chapter "Gradient descent and its variants".) For each parameter :math:`\theta` with
+    gradient :math:`g`, learning rate :math:`\eta`, momentum :math:`\mu` and weight decay
+    :math:`\lambda`, exactly as ``torch.optim.SGD`` with ``dampening=0``:
+
+    .. math::
+
+        g &\leftarrow g + \lambda\theta \\
+        b_t &= \begin{cases} g & t = 1 \\ \mu b_{t-1} + g & t > 1 \end{cases} \\
+        \theta &\leftarrow \theta - \eta\, d, \qquad
+        d = \begin{cases} g & \mu = 0 \\ b_t & \text{momentum} \\ g + \mu b_t & \text{Nesterov}
+        \end{cases}
+
+    Parameters
+    ----------
+    net : Network
+    lr : float, default 0.001
+        Learning rate :math:`\eta > 0` (PyTorch's default).
+    momentum : float, default 0.0
+        :math:`\mu \in [0, 1)`. The velocity buffer starts equal to the first gradient.
+    nesterov : bool, default False
+        Use Nesterov momentum; requires ``momentum > 0``.
+    weight_decay : float, default 0.0
+        L2 penalty :math:`\lambda \ge 0`, added to the gradient.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from backprop_lab import Dense, Network
+    >>> net = Network([Dense(1, 1, init="zeros")])
+    >>> net.layers[0].grads["W"][:] = 2.0
+    >>> opt = SGD(net, lr=0.1)
+    >>> opt.step()
+    >>> net.layers[0].params["W"]
+    array([[-0.2]])
+    """
+
+    def __init__(
+        self,
+        net,
+        lr: float = 1e-3,
+        momentum: float = 0.0,
+        nesterov: bool = False,
+        weight_decay: float = 0.0,
+    ) -> None:
+        super().__init__(net, lr)
+        self.momentum = _check_unit_interval(
+            momentum, "momentum", "SGD()", "A typical value is 0.9."
+        )
+        if not isinstance(nesterov, bool):
+            raise TypeError(f"SGD() expected nesterov to be True or False, got {nesterov!r}.")
+        if nesterov and self.momentum == 0:
+            raise ValueError(
+                "SGD() with nesterov=True needs momentum > 0, got momentum=0.0. "
+                "Pass momentum=0.9, for example."
+            )
+        self.nesterov = nesterov
+        self.weight_decay = _check_nonnegative(weight_decay, "weight_decay", "SGD()")
+        # velocity b per parameter; None until the first step (torch starts it at g)
+        self.velocity: list[np.ndarray | None] = [None] * len(self._slots)
+        if self.weight_decay:
+            self._decayed = [np.empty_like(t) for t in self._tmp]
+
+    def _update(self, i, param, grad):
+        d = self._with_weight_decay(i, param, grad)
+        if self.momentum:
+            b = self.velocity[i]
+            if b is None:
+                b = self.velocity[i] = d.copy()
+            else:
+                np.multiply(b, self.momentum, out=b)
+                np.add(b, d, out=b)
+            if self.nesterov:
+                tmp = self._tmp[i]
+                np.multiply(b, self.momentum, out=tmp)
+                np.add(d, tmp, out=tmp)  # torch: grad.add(buf, alpha=momentum)
+                d = tmp
+            else:
+                d = b
+        tmp = self._tmp[i]
+        np.multiply(d, self.lr, out=tmp)
+        np.subtract(param, tmp, out=param)
+
+    def _options(self):
+        out = f"lr={self.lr:g}"
+        if self.momentum:
+            out += f", momentum={self.momentum:g}"
+        if self.nesterov:
+            out += ", nesterov=True"
+        if self.weight_decay:
+            out += f", weight_decay={self.weight_decay:g}"
+        return out
+
+
+class RMSProp(Optimizer):
+    r"""RMSProp: divide each gradient by a running root mean square of its past values.
+
+    (Chapter "Gradient descent and its variants".) As ``torch.optim.RMSprop`` with
+    ``centered=False``; :math:`v_0 = 0`, :math:`b_0 = 0`:
+
+    .. math::
+
+        g &\leftarrow g + \lambda\theta \\
+        v_t &= \alpha v_{t-1} + (1-\alpha)\, g^2 \\
+        \theta &\leftarrow \theta - \eta\, \frac{g}{\sqrt{v_t} + \epsilon}
+        \quad\text{or, with momentum } \mu > 0:\quad
+        b_t = \mu b_{t-1} + \frac{g}{\sqrt{v_t} + \epsilon},\;
+        \theta \leftarrow \theta - \eta b_t
+
+    Parameters
+    ----------
+    net : Network
+    lr : float, default 0.01
+    alpha : float, default 0.99
+        Decay :math:`\alpha \in [0, 1)` of the running mean of :math:`g^2`.
+    eps : float, default 1e-8
+        :math:`\epsilon > 0`, added to :math:`\sqrt{v_t}` (outside the square root, as torch).
+    momentum : float, default 0.0
+    weight_decay : float, default 0.0
+    """
+
+    def __init__(
+        self,
+        net,
+        lr: float = 0.01,
+        alpha: float = 0.99,
+        eps: float = 1e-8,
+        momentum: float = 0.0,
+        weight_decay: float = 0.0,
+    ) -> None:
+        super().__init__(net, lr)
+        self.alpha = _check_unit_interval(alpha, "alpha", "RMSProp()", "A typical value is 0.99.")
+        self.eps = _check_nonnegative(eps, "eps", "RMSProp()", strict=True)
+        self.momentum = _check_unit_interval(
+            momentum, "momentum", "RMSProp()", "A typical value is 0.9."
+        )
+        self.weight_decay = _check_nonnegative(weight_decay, "weight_decay", "RMSProp()")
+        self.square_avg = [np.zeros_like(t) for t in self._tmp]
+        self.velocity = [np.zeros_like(t) for t in self._tmp] if self.momentum else None
+        self._avg = [np.empty_like(t) for t in self._tmp]
+        if self.weight_decay:
+            self._decayed = [np.empty_like(t) for t in self._tmp]
+
+    def _update(self, i, param, grad):
+        g = self._with_weight_decay(i, param, grad)
+        v, tmp, avg = self.square_avg[i], self._tmp[i], self._avg[i]
+        # torch: square_avg.mul_(alpha).addcmul_(grad, grad, value=1 - alpha)
+        np.multiply(v, self.alpha, out=v)
+        np.multiply(g, 1 - self.alpha, out=tmp)
+        np.multiply(tmp, g, out=tmp)
+        np.add(v, tmp, out=v)
+        np.sqrt(v, out=avg)
+        np.add(avg, self.eps, out=avg)
+        if self.momentum:
+            b = self.velocity[i]
+            np.multiply(b, self.momentum, out=b)
+            np.divide(g, avg, out=tmp)
+            np.add(b, tmp, out=b)
+            np.multiply(b, self.lr, out=tmp)
+        else:
+            np.multiply(g, self.lr, out=tmp)  # torch: param.addcdiv_(grad, avg, value=-lr)
+            np.divide(tmp, avg, out=tmp)
+        np.subtract(param, tmp, out=param)
+
+    def _options(self):
+        out = f"lr={self.lr:g}, alpha={self.alpha:g}, eps={self.eps:g}"
+        if self.momentum:
+            out += f", momentum={self.momentum:g}"
+        if self.weight_decay:
+            out += f", weight_decay={self.weight_decay:g}"
+        return out
+
+
+class Adam(Optimizer):
+    r"""Adam: momentum on the gradient, RMSProp on its scale, both bias-corrected.
+
+    (Chapter "Gradient descent and its variants".) As ``torch.optim.Adam`` with
+    ``amsgrad=False``; :math:`m_0 = v_0 = 0`:
+
+    .. math::
+
+        g &\leftarrow g + \lambda\theta \\
+        m_t &= \beta_1 m_{t-1} + (1-\beta_1)\, g \\
+        v_t &= \beta_2 v_{t-1} + (1-\beta_2)\, g^2 \\
+        \theta &\leftarrow \theta - \frac{\eta}{1-\beta_1^t}\,
+        \frac{m_t}{\sqrt{v_t}\,/\sqrt{1-\beta_2^t} + \epsilon}
+
+    The last line is :math:`\theta - \eta\,\hat m_t/(\sqrt{\hat v_t}+\epsilon)` with the
+    bias-corrected moments :math:`\hat m_t = m_t/(1-\beta_1^t)`,
+    :math:`\hat v_t = v_t/(1-\beta_2^t)`. The code computes the equal
+    :math:`\theta - \frac{\eta s}{1-\beta_1^t}\,\frac{m_t}{\sqrt{v_t} + \epsilon s}` with
+    :math:`s = \sqrt{1-\beta_2^t}`: one pass fewer over the parameters, the same numbers as
+    PyTorch to float64 rounding.
+
+    Parameters
+    ----------
+    net : Network
+    lr : float, default 0.001
+    betas : (float, float), default (0.9, 0.999)
+        :math:`\beta_1, \beta_2 \in [0, 1)`.
+    eps : float, default 1e-8
+    weight_decay : float, default 0.0
+        L2 penalty added to the gradient (not AdamW's decoupled decay).
+    """
+
+    def __init__(
+        self,
+        net,
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+    ) -> None:
+        super().__init__(net, lr)
+        if not isinstance(betas, tuple | list) or len(betas) != 2:
+            raise TypeError(
+                f"Adam() expected betas to be a pair (beta1, beta2), got {betas!r}. "
+                "The default is betas=(0.9, 0.999)."
+            )
+        self.betas = (
+            _check_unit_interval(betas[0], "betas[0]", "Adam()", "The default is 0.9."),
+            _check_unit_interval(betas[1], "betas[1]", "Adam()", "The default is 0.999."),
+        )
+        self.eps = _check_nonnegative(eps, "eps", "Adam()", strict=True)
+        self.weight_decay = _check_nonnegative(weight_decay, "weight_decay", "Adam()")
+        self.exp_avg = [np.zeros_like(t) for t in self._tmp]  # m
+        self.exp_avg_sq = [np.zeros_like(t) for t in self._tmp]  # v
+        self._denom = [np.empty_like(t) for t in self._tmp]
+        if self.weight_decay:
+            self._decayed = [np.empty_like(t) for t in self._tmp]
+
+    def step(self) -> None:
+        """Apply one Adam update to every parameter, in place."""
+        self.t += 1
+        beta1, beta2 = self.betas
+        # the bias corrections as torch computes them: 1 - beta**t, bias_correction2 ** 0.5
+        bias_correction1 = 1 - beta1**self.t
+        bc2_sqrt = (1 - beta2**self.t) ** 0.5
+        # m / (sqrt(v)/s + eps) == s m / (sqrt(v) + eps s): folding s = sqrt(1 - beta2^t)
+        # into the scalars saves one pass over every parameter (Adam is memory-bound)
+        step_size = self.lr / bias_correction1 * bc2_sqrt
+        eps = self.eps * bc2_sqrt
+        c1, c2 = 1 - beta1, 1 - beta2
+        for i, (params, grads, key) in enumerate(self._slots):
+            param = params[key]
+            g = self._with_weight_decay(i, param, grads[key])
+            m, v, tmp, denom = self.exp_avg[i], self.exp_avg_sq[i], self._tmp[i], self._denom[i]
+            # m <- m + (1 - beta1)(g - m): torch's exp_avg.lerp_(grad, 1 - beta1)
+            np.subtract(g, m, out=tmp)
+            np.multiply(tmp, c1, out=tmp)
+            np.add(m, tmp, out=m)
+            # v <- beta2 v + (1 - beta2) g^2
+            np.multiply(v, beta2, out=v)
+            np.square(g, out=tmp)
+            np.multiply(tmp, c2, out=tmp)
+            np.add(v, tmp, out=v)
+            # theta <- theta - step_size m / (sqrt(v) + eps)
+            np.sqrt(v, out=denom)
+            np.add(denom, eps, out=denom)
+            np.divide(m, denom, out=denom)
+            np.multiply(denom, step_size, out=denom)
+            np.subtract(param, denom, out=param)
+
+    def _options(self):
+        out = f"lr={self.lr:g}, betas=({self.betas[0]:g}, {self.betas[1]:g}), eps={self.eps:g}"
+        if self.weight_decay:
+            out += f", weight_decay={self.weight_decay:g}"
+        return out
+
+
+def _momentum_sgd(net, **kwargs) -> SGD:
+    kwargs.setdefault("momentum", 0.9)
+    return SGD(net, **kwargs)
+
+
+_BY_NAME = {
+    "sgd": SGD,
+    "momentum": _momentum_sgd,
+    "rmsprop": RMSProp,
+    "adam": Adam,
+}
+
+
+def get_optimizer(name: str, net, **kwargs) -> Optimizer:
+    """Build an optimizer by name: ``"sgd"``, ``"momentum"``, ``"rmsprop"`` or ``"adam"``.
+
+    ``"momentum"`` is :class:`SGD` with ``momentum=0.9`` unless given. Keyword arguments
+    go to the optimizer, e.g. ``get_optimizer("adam", net, lr=0.01)``.
+    (Chapter "Gradient descent and its variants".)
+    """
+    return lookup(name, _BY_NAME, "optimizer", "get_optimizer()")(net, **kwargs)

@@ -1,0 +1,200 @@
+"""Saving and loading networks as ``.npz`` files, without pickle (chapter "Evaluation and
+tuning").
+
+A save file is a numpy ``.npz`` archive holding
+
+- ``architecture``: a 0-d unicode array with a JSON description, e.g.
+  ``{"format": "backprop_lab", "version": 1, "dtype": "float32",
+  "layers": [{"type": "Dense", "n_in": 784, "n_out": 512}, {"type": "ReLU"}, ...]}``
+  (``LeakyReLU`` also stores its ``alpha``);
+- one array per parameter, named as :meth:`Network.named_parameters` names them
+  (``"0.W"``, ``"0.b"``, ``"2.W"``, ...).
+
+Loading never unpickles (``allow_pickle=False``): a save file cannot run code. Arrays are
+stored uncompressed and come back bit for bit, in their dtype.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+from .activations import Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh
+from .layers import Dense
+from .network import Network
+
+__all__ = ["FORMAT_VERSION", "load", "save"]
+
+#: version of the save format written by :func:`save`; :func:`load` reads only this one
+FORMAT_VERSION = 1
+
+_FORMAT = "backprop_lab"
+_ACTIVATIONS = {cls.__name__: cls for cls in (Sigmoid, Tanh, ReLU, LeakyReLU, Identity, Softmax)}
+
+
+def _npz_path(path) -> Path:
+    if not isinstance(path, str | os.PathLike):
+        raise TypeError(
+            f"save() expected a file path (str or pathlib.Path), got {type(path).__name__}."
+        )
+    path = Path(path)
+    return path if path.suffix == ".npz" else path.with_name(path.name + ".npz")
+
+
+def _describe(layer, i: int) -> dict:
+    # exact types only: a subclass may carry state this format does not know about
+    if type(layer) is Dense:
+        return {"type": "Dense", "n_in": layer.n_in, "n_out": layer.n_out}
+    if type(layer) is LeakyReLU:
+        return {"type": "LeakyReLU", "alpha": layer.alpha}
+    if type(layer) in _ACTIVATIONS.values():
+        return {"type": type(layer).__name__}
+    raise TypeError(
+        f"save() cannot store layer {i}, {layer!r}: only Dense and the built-in activations "
+        f"({', '.join(_ACTIVATIONS)}) can be saved."
+    )
+
+
+def save(net: Network, path) -> Path:
+    """Write ``net`` (architecture and parameters) to ``path`` as an ``.npz`` file.
+
+    (Chapter "Evaluation and tuning".) ``".npz"`` is appended to the name if missing, as
+    numpy does. Returns the path written.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from backprop_lab import Dense, Network, ReLU
+    >>> net = Network([Dense(2, 3, rng=0), ReLU(), Dense(3, 1, rng=0)])
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = save(net, pathlib.Path(tmp) / "model")
+    ...     print(path.name, load(path))
+    model.npz Network([Dense(2 -> 3), ReLU(), Dense(3 -> 1)])
+    """
+    if not isinstance(net, Network):
+        raise TypeError(f"save() expected a Network, got {type(net).__name__}.")
+    path = _npz_path(path)
+    architecture = {
+        "format": _FORMAT,
+        "version": FORMAT_VERSION,
+        "dtype": str(net.dtype),
+        "layers": [_describe(layer, i) for i, layer in enumerate(net.layers)],
+    }
+    arrays = {name: param for name, param, _ in net.named_parameters()}
+    arrays["architecture"] = np.array(json.dumps(architecture))
+    with open(path, "wb") as f:
+        np.savez(f, **arrays)
+    return path
+
+
+def _corrupted(path: Path, err: Exception) -> ValueError:
+    return ValueError(
+        f"load(): '{path}' is damaged or not a valid .npz file ({type(err).__name__}: {err}). "
+        "Re-save the network with save(net, path)."
+    )
+
+
+def load(path) -> Network:
+    """Read a network written by :func:`save` (chapter "Evaluation and tuning").
+
+    Raises
+    ------
+    FileNotFoundError
+        No such file.
+    ValueError
+        The file is damaged, is not a backprop_lab save, has another format version, or
+        its parameters do not match its architecture.
+    """
+    given = path
+    if not isinstance(path, str | os.PathLike):
+        raise TypeError(
+            f"load() expected a file path (str or pathlib.Path), got {type(path).__name__}."
+        )
+    path = Path(path)
+    if not path.exists() and _npz_path(path).exists():
+        path = _npz_path(path)  # save() appended ".npz"
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"load() found no file at '{given}'. Check the path, or save a network first "
+            "with save(net, path)."
+        )
+    contents = None
+    try:
+        data = np.load(path, allow_pickle=False)
+        if isinstance(data, np.lib.npyio.NpzFile):
+            with data:
+                contents = {key: data[key] for key in data.files}  # reads and CRC-checks all
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, KeyError) as err:
+        raise _corrupted(path, err) from err
+    if contents is None or "architecture" not in contents:
+        raise ValueError(
+            f"load(): '{path}' is not a backprop_lab save file (it has no 'architecture' "
+            "entry). Load files written by backprop_lab.save(net, path)."
+        )
+    try:
+        arch = json.loads(str(contents.pop("architecture")))
+        version = arch.get("version")
+        fmt = arch.get("format")
+    except (ValueError, AttributeError) as err:
+        raise _corrupted(path, err) from err
+    if fmt != _FORMAT:
+        raise ValueError(
+            f"load(): '{path}' is not a backprop_lab save file (format {fmt!r}). "
+            "Load files written by backprop_lab.save(net, path)."
+        )
+    if version != FORMAT_VERSION:
+        raise ValueError(
+            f"load(): '{path}' was saved in format version {version}, but this version of "
+            f"backprop_lab reads version {FORMAT_VERSION}. Use the backprop_lab version that "
+            "wrote it, or re-save the network."
+        )
+    try:
+        dtype = np.dtype(arch["dtype"])
+        layers = [_build(spec, dtype) for spec in arch["layers"]]
+        net = Network(layers)
+    except (KeyError, TypeError, ValueError) as err:
+        raise ValueError(
+            f"load(): the architecture stored in '{path}' is invalid ({err}). "
+            "Re-save the network with save(net, path)."
+        ) from err
+    expected = {name for name, _, _ in net.named_parameters()}
+    extra = sorted(set(contents) - expected)
+    if extra:
+        raise ValueError(
+            f"load(): '{path}' holds arrays {extra} that its architecture does not use. "
+            "Re-save the network with save(net, path)."
+        )
+    for name, param, _ in net.named_parameters():
+        if name not in contents:
+            raise ValueError(
+                f"load(): parameter {name!r} is missing from '{path}'. "
+                "Re-save the network with save(net, path)."
+            )
+        stored = contents[name]
+        if stored.shape != param.shape:
+            raise ValueError(
+                f"load(): parameter {name!r} in '{path}' has shape {stored.shape}, but the "
+                f"architecture needs {param.shape}. Re-save the network with save(net, path)."
+            )
+        if stored.dtype != param.dtype:
+            raise ValueError(
+                f"load(): parameter {name!r} in '{path}' has dtype {stored.dtype}, but the "
+                f"architecture says {param.dtype}. Re-save the network with save(net, path)."
+            )
+        np.copyto(param, stored)
+    return net
+
+
+def _build(spec: dict, dtype: np.dtype):
+    kind = spec["type"]
+    if kind == "Dense":
+        return Dense(int(spec["n_in"]), int(spec["n_out"]), init="zeros", dtype=dtype)
+    if kind == "LeakyReLU":
+        return LeakyReLU(alpha=float(spec["alpha"]))
+    if kind in _ACTIVATIONS:
+        return _ACTIVATIONS[kind]()
+    raise ValueError(f"unknown layer type {kind!r}")

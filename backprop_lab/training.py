@@ -1,0 +1,589 @@
+r"""The training loop: epochs and mini-batches (chapter "Epochs and mini-batches").
+
+One *epoch* visits every training sample once. The samples are shuffled (with
+``np.random.default_rng(seed)``, so the same seed gives the same bits) and cut into
+mini-batches of ``batch_size`` rows, the last one possibly smaller. For each mini-batch
+:math:`(X_B, y_B)`:
+
+.. math::
+
+    \hat Y_B = \text{net}(X_B), \qquad L_B = \text{loss}(\hat Y_B, y_B), \qquad
+    g = \nabla_\theta L_B, \qquad \theta \leftarrow \text{optimizer}(\theta, g).
+
+The epoch's training loss is the mean over its samples,
+:math:`\frac1n \sum_B |B|\,L_B`, which is the mean of the per-sample losses, each taken
+with the parameters of the moment its batch was seen.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from ._checks import check_float_array, check_positive_float, check_positive_int, check_rng
+from .layers import Dense
+from .losses import BinaryCrossEntropy, Loss, SoftmaxCrossEntropy, get_loss
+from .network import Network
+from .optim import Optimizer
+from .schedules import Schedule
+
+__all__ = ["Callback", "EarlyStopping", "History", "TrainingDivergedError", "fit"]
+
+
+class TrainingDivergedError(FloatingPointError):
+    """The loss became NaN or infinite during :func:`fit` (chapter "The learning rate").
+
+    A subclass of :class:`FloatingPointError` (the loss is a float that stopped being a
+    number). The message says where it happened and what to try.
+
+    Attributes
+    ----------
+    epoch : int
+        The epoch (1-based) during which the loss stopped being finite.
+    step : int
+        The mini-batch (1-based, within that epoch); for the validation loss, the last step.
+    lr : float
+        The learning rate at that moment.
+    loss_value : float
+        ``nan`` or ``inf``.
+    history : History
+        The epochs completed before the divergence, plus ``history.batch_loss`` up to and
+        including the offending batch: plot it to see the blow-up.
+    """
+
+    def __init__(self, message: str, *, epoch: int, step: int, lr: float, loss_value: float,
+                 history: History) -> None:
+        super().__init__(message)
+        self.epoch = epoch
+        self.step = step
+        self.lr = lr
+        self.loss_value = loss_value
+        self.history = history
+
+
+class History:
+    """What :func:`fit` records, one entry per epoch (chapter "Epochs and mini-batches").
+
+    Attributes
+    ----------
+    epoch : list of int
+        ``1, 2, ...``, the completed epochs.
+    loss : list of float
+        Mean training loss over the epoch's samples.
+    accuracy : list of float or None
+        Training accuracy, measured on each mini-batch as it was trained (before its
+        update); ``None`` unless the loss is :class:`~backprop_lab.SoftmaxCrossEntropy`
+        (argmax of the logits) or :class:`~backprop_lab.BinaryCrossEntropy` (``p >= 0.5``).
+    val_loss, val_accuracy : list of float or None
+        On ``validation=(X_val, y_val)`` at the end of each epoch; ``None`` without it.
+    lr : list of float
+        The optimizer's learning rate at the start of each epoch.
+    time : list of float
+        Wall-clock seconds of each epoch (validation included).
+    batch_loss : list of float
+        The loss of every mini-batch, in order (``len == epochs * n_batches``).
+    stopped_early : bool
+        Whether a callback stopped training before ``epochs``.
+    """
+
+    def __init__(self, *, classifier: bool = False, validation: bool = False) -> None:
+        self.epoch: list[int] = []
+        self.loss: list[float] = []
+        self.accuracy: list[float] | None = [] if classifier else None
+        self.val_loss: list[float] | None = [] if validation else None
+        self.val_accuracy: list[float] | None = [] if (classifier and validation) else None
+        self.lr: list[float] = []
+        self.time: list[float] = []
+        self.batch_loss: list[float] = []
+        self.stopped_early = False
+
+    _KEYS = ("epoch", "loss", "accuracy", "val_loss", "val_accuracy", "lr", "time")
+
+    def __len__(self) -> int:
+        return len(self.epoch)
+
+    def as_dict(self) -> dict[str, np.ndarray]:
+        """The recorded per-epoch series as arrays, skipping those not recorded (``None``).
+
+        ``epoch`` is an integer array, the others float64; ``batch_loss`` is included too.
+        """
+        out = {}
+        for key in (*self._KEYS, "batch_loss"):
+            values = getattr(self, key)
+            if values is not None:
+                out[key] = np.array(values, dtype=np.int64 if key == "epoch" else np.float64)
+        return out
+
+    def __repr__(self) -> str:
+        if not self.epoch:
+            return "History(epochs=0)"
+        parts = [f"epochs={len(self.epoch)}"]
+        for key in ("loss", "accuracy", "val_loss", "val_accuracy"):
+            values = getattr(self, key)
+            if values:
+                parts.append(f"{key}={values[0]:.4g} -> {values[-1]:.4g}")
+        parts.append(f"lr={self.lr[-1]:g}")
+        if self.stopped_early:
+            parts.append("stopped_early=True")
+        return "History(" + ", ".join(parts) + ")"
+
+
+class Callback:
+    """Hooks called by :func:`fit` (chapter "Epochs and mini-batches").
+
+    Override any of the three methods. A plain function ``f(epoch, history) -> bool`` may
+    be passed instead of a callback object; it acts as :meth:`on_epoch_end`.
+    """
+
+    def on_train_begin(self, net: Network, history: History) -> None:
+        """Called once before the first epoch."""
+
+    def on_epoch_end(self, epoch: int, history: History) -> bool:
+        """Called after each epoch (``epoch`` is 1-based). Return ``True`` to stop training."""
+        return False
+
+    def on_train_end(self, net: Network, history: History) -> None:
+        """Called once after the last epoch (not when training diverged)."""
+
+
+class _FunctionCallback(Callback):
+    def __init__(self, fn: Callable[[int, History], bool]) -> None:
+        self.fn = fn
+
+    def on_epoch_end(self, epoch, history):
+        return bool(self.fn(epoch, history))
+
+
+class EarlyStopping(Callback):
+    """Stop when a monitored quantity stops improving; restore the best parameters.
+
+    (Chapter "Evaluation and tuning".) After each epoch the value of ``history.<monitor>``
+    is compared with the best so far: a loss improves when it falls below
+    ``best - min_delta``, an accuracy when it rises above ``best + min_delta``. After
+    ``patience`` epochs without improvement training stops. With ``restore_best=True``
+    the network's parameters are set back (copied in place, the arrays stay the same
+    objects) to those of the best epoch when training ends, whether it stopped early or not.
+
+    Parameters
+    ----------
+    monitor : {"val_loss", "val_accuracy", "loss", "accuracy"}, default "val_loss"
+    patience : int, default 5
+        Epochs without improvement tolerated (``>= 0``).
+    min_delta : float, default 0.0
+        The smallest change that counts as an improvement (``>= 0``).
+    restore_best : bool, default True
+
+    Attributes
+    ----------
+    best : float or None
+        The best monitored value.
+    best_epoch : int or None
+        The epoch (1-based) where it was reached.
+    stopped_epoch : int or None
+        The epoch after which training was stopped, ``None`` if it ran to the end.
+    """
+
+    _MODES = {"loss": "min", "val_loss": "min", "accuracy": "max", "val_accuracy": "max"}
+
+    def __init__(self, monitor: str = "val_loss", patience: int = 5, min_delta: float = 0.0,
+                 restore_best: bool = True) -> None:
+        if monitor not in self._MODES:
+            valid = ", ".join(repr(k) for k in self._MODES)
+            raise ValueError(
+                f"EarlyStopping() expected monitor to be one of {valid}, got {monitor!r}."
+            )
+        self.monitor = monitor
+        self.patience = check_positive_int(patience, "patience", "EarlyStopping()", minimum=0)
+        self.min_delta = check_positive_float(min_delta, "min_delta", "EarlyStopping()",
+                                              allow_zero=True)
+        if not isinstance(restore_best, bool):
+            raise TypeError(
+                f"EarlyStopping() expected restore_best to be True or False, got {restore_best!r}."
+            )
+        self.restore_best = restore_best
+        self._reset()
+
+    def _reset(self) -> None:
+        self.best: float | None = None
+        self.best_epoch: int | None = None
+        self.stopped_epoch: int | None = None
+        self._wait = 0
+        self._net: Network | None = None
+        self._saved: list[np.ndarray] = []
+
+    def on_train_begin(self, net, history):
+        if getattr(history, self.monitor) is None:
+            if self.monitor.startswith("val_"):
+                fix = "pass validation=(X_val, y_val) to fit(), or monitor='loss'"
+            else:
+                fix = "accuracy is recorded only for SoftmaxCrossEntropy and BinaryCrossEntropy"
+            raise ValueError(
+                f"EarlyStopping(monitor={self.monitor!r}) found no {self.monitor} in the "
+                f"history: {fix}."
+            )
+        self._reset()
+        self._net = net
+        if self.restore_best:
+            self._saved = [p.copy() for p in net.parameters()]  # allocated once, reused
+
+    def on_epoch_end(self, epoch, history):
+        value = getattr(history, self.monitor)[-1]
+        if self.best is None:
+            improved = not math.isnan(value)
+        elif self._MODES[self.monitor] == "min":
+            improved = value < self.best - self.min_delta
+        else:
+            improved = value > self.best + self.min_delta
+        if improved:
+            self.best, self.best_epoch, self._wait = value, epoch, 0
+            if self.restore_best:
+                for saved, param in zip(self._saved, self._net.parameters(), strict=True):
+                    np.copyto(saved, param)
+            return False
+        self._wait += 1
+        if self._wait >= self.patience:
+            self.stopped_epoch = epoch
+            return True
+        return False
+
+    def on_train_end(self, net, history):
+        if not self.restore_best or self.best_epoch is None:
+            return
+        if self.best_epoch != history.epoch[-1]:
+            for saved, param in zip(self._saved, net.parameters(), strict=True):
+                np.copyto(param, saved)
+
+    def __repr__(self) -> str:
+        return (f"EarlyStopping(monitor={self.monitor!r}, patience={self.patience}, "
+                f"min_delta={self.min_delta:g}, restore_best={self.restore_best})")
+
+
+# -- helpers -----------------------------------------------------------------------------
+
+def _predict(layers, X: np.ndarray) -> np.ndarray:
+    """The network's output without validation or caching (inputs were checked once)."""
+    A = X
+    for layer in layers:
+        A = layer._predict(A)
+    return A
+
+
+def _n_correct(loss: Loss, Y_hat: np.ndarray, y: np.ndarray) -> int:
+    if isinstance(loss, SoftmaxCrossEntropy):
+        return int(np.count_nonzero(Y_hat.argmax(axis=1) == y))
+    return int(np.count_nonzero((Y_hat >= 0.5) == (y >= 0.5)))
+
+
+def _check_inputs(net: Network, X, name: str, who: str) -> np.ndarray:
+    X = check_float_array(X, name, who)
+    if len(X) == 0:
+        raise ValueError(f"{who} expected at least one sample in {name}, got shape {X.shape}.")
+    first = net.layers[0]
+    if isinstance(first, Dense):
+        if X.shape[1] != first.n_in:
+            raise ValueError(
+                f"{who} expected {name} of shape (n_samples, {first.n_in}) for the first layer "
+                f"{first!r}, got {X.shape}."
+            )
+        if X.dtype != first.dtype:
+            raise TypeError(
+                f"{who}: the network has {first.dtype} parameters, got {name} of dtype "
+                f"{X.dtype}. Convert it with {name}.astype(np.{first.dtype}), or build the "
+                f"network with dtype=np.{X.dtype}."
+            )
+    return X
+
+
+def _check_targets(net: Network, loss: Loss, X: np.ndarray, y, name: str, who: str) -> np.ndarray:
+    """Check ``y`` against the loss once, on the whole set, with the loss's own checks.
+
+    The loss is evaluated on constant predictions of the network's output shape, so every
+    label is checked (range, dtype, shape) at the cost of one small pass, not per batch.
+    """
+    y = np.asarray(y)
+    if y.ndim == 0:
+        raise ValueError(f"{who} expected {name} with one target per sample, got a scalar.")
+    if len(y) != len(X):
+        xname = "X" if name == "y" else "X_val"
+        raise ValueError(
+            f"{who} expected {xname} and {name} to have the same number of samples, "
+            f"got {len(X)} and {len(y)}."
+        )
+    tail = _predict(net.layers, X[:1]).shape[1:]
+    probe = np.full((len(y), *tail), 0.5, dtype=X.dtype)
+    try:
+        loss.forward(probe, y)
+    except (ValueError, TypeError) as err:
+        raise type(err)(f"{who}: the targets {name} do not fit {loss!r}. {err}") from err
+    finally:
+        loss.cache = {}
+    if not isinstance(loss, SoftmaxCrossEntropy) and y.dtype != X.dtype:
+        y = y.astype(X.dtype)  # once, instead of inside the loss at every batch
+    return y
+
+
+def _callbacks(callbacks, who: str) -> list[Callback]:
+    if callbacks is None:
+        return []
+    if isinstance(callbacks, Callback) or not isinstance(callbacks, Sequence):
+        callbacks = [callbacks]
+    out = []
+    for cb in callbacks:
+        if isinstance(cb, Callback):
+            out.append(cb)
+        elif callable(cb):
+            out.append(_FunctionCallback(cb))
+        else:
+            raise TypeError(
+                f"{who} expected callbacks to be Callback objects (such as EarlyStopping()) or "
+                f"functions f(epoch, history) -> bool, got {type(cb).__name__}."
+            )
+    return out
+
+
+def _diverged(what: str, value: float, epoch: int, step: int, lr: float,
+              history: History) -> TrainingDivergedError:
+    kind = "nan" if math.isnan(value) else "inf"
+    message = (
+        f"Training diverged: the {what} became {kind} at epoch {epoch}, step {step} "
+        f"(lr={lr:g}). The learning rate is probably too large: try lr={lr / 10:g} or lower."
+    )
+    return TrainingDivergedError(message, epoch=epoch, step=step, lr=lr, loss_value=value,
+                                 history=history)
+
+
+def _progress_bar(epochs: int):
+    try:
+        from tqdm.auto import tqdm  # optional dependency, imported only when asked for
+    except ImportError as err:
+        raise ImportError(
+            "fit(progress=True) needs the tqdm package: pip install tqdm "
+            "(or pip install backprop_lab[progress])."
+        ) from err
+    return tqdm(total=epochs, unit="epoch", desc="fit")
+
+
+# -- the loop ----------------------------------------------------------------------------
+
+def fit(
+    net: Network,
+    loss: Loss | str,
+    optimizer: Optimizer,
+    X: np.ndarray,
+    y: np.ndarray,
+    *,
+    epochs: int,
+    batch_size: int,
+    shuffle: bool = True,
+    seed: int | np.random.Generator | None = None,
+    validation: tuple[np.ndarray, np.ndarray] | None = None,
+    callbacks: Sequence[Callback | Callable] | None = None,
+    progress: bool = False,
+    schedule: Schedule | None = None,
+    schedule_every: str = "epoch",
+) -> History:
+    r"""Train ``net`` by mini-batch gradient descent (chapter "Epochs and mini-batches").
+
+    Parameters
+    ----------
+    net : Network
+    loss : Loss or str
+        E.g. ``SoftmaxCrossEntropy()`` (labels ``y`` of shape ``(n_samples,)``),
+        ``BinaryCrossEntropy()`` or ``MSE()`` (``y`` of the output's shape), or a name
+        accepted by :func:`~backprop_lab.get_loss`.
+    optimizer : Optimizer
+        Built on this ``net``, e.g. ``SGD(net, lr=0.1)``.
+    X : ndarray of shape (n_samples, n_in)
+        Float, finite, of the network's dtype (float32 stays float32).
+    y : ndarray of shape (n_samples,) or (n_samples, n_out)
+    epochs, batch_size : int
+        ``>= 1``. The last mini-batch of an epoch holds the remaining samples.
+    shuffle : bool, default True
+        Reshuffle the samples at every epoch.
+    seed : int, numpy.random.Generator or None
+        Source of the shuffling; the same seed gives the same bits.
+    validation : (X_val, y_val), optional
+        Evaluated after every epoch into ``history.val_loss`` (and ``val_accuracy``).
+    callbacks : list of Callback or functions ``f(epoch, history) -> bool``, optional
+        Called after every epoch; any returning ``True`` stops training.
+        See :class:`EarlyStopping`.
+    progress : bool, default False
+        Show a tqdm progress bar over the epochs (needs ``pip install tqdm``).
+    schedule : Schedule, optional
+        Learning-rate schedule: ``optimizer.lr = schedule(t, optimizer.base_lr)`` with
+        ``t`` the number of epochs done, set at the start of each epoch; or, with
+        ``schedule_every="batch"``, ``t`` the number of mini-batches done, set before each.
+
+    Returns
+    -------
+    History
+
+    Raises
+    ------
+    TrainingDivergedError
+        If a loss becomes NaN or infinite; it carries the partial ``history``.
+
+    Notes
+    -----
+    Inputs are validated once, here, then each mini-batch runs the layers directly:
+    :math:`\hat Y = \text{net}(X_B)`, ``net.backward(loss.backward(), input_grad=False)``,
+    ``optimizer.step()``. Gradients are overwritten by each backward pass, so no
+    ``zero_grad`` is needed. Floating-point warnings (overflow of a diverging run) are
+    silenced inside the loop; divergence is reported by the exception instead.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from backprop_lab import Dense, Network, SoftmaxCrossEntropy, SGD, Tanh
+    >>> X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+    >>> y = np.array([0, 1, 1, 0])
+    >>> net = Network([Dense(2, 8, rng=0), Tanh(), Dense(8, 2, rng=1)])
+    >>> history = fit(net, SoftmaxCrossEntropy(), SGD(net, lr=0.5, momentum=0.9), X, y,
+    ...               epochs=200, batch_size=4, seed=0)
+    >>> history.accuracy[-1]
+    1.0
+    """
+    who = "fit()"
+    if not isinstance(net, Network):
+        raise TypeError(f"{who} expected a Network as net, got {type(net).__name__}.")
+    if isinstance(loss, str):
+        loss = get_loss(loss)
+    if not isinstance(loss, Loss):
+        raise TypeError(
+            f"{who} expected a loss such as SoftmaxCrossEntropy() or MSE(), got "
+            f"{type(loss).__name__}."
+        )
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(
+            f"{who} expected an optimizer such as SGD(net, lr=0.1), got {type(optimizer).__name__}."
+        )
+    if optimizer.net is not net:
+        raise ValueError(
+            f"{who}: the optimizer {optimizer!r} was built for another network. "
+            "Build it on this one: SGD(net, lr=...)."
+        )
+    epochs = check_positive_int(epochs, "epochs", who)
+    batch_size = check_positive_int(batch_size, "batch_size", who)
+    for flag, value in (("shuffle", shuffle), ("progress", progress)):
+        if not isinstance(value, bool):
+            raise TypeError(f"{who} expected {flag} to be True or False, got {value!r}.")
+    rng = check_rng(seed, who)
+    if schedule is not None and not isinstance(schedule, Schedule):
+        raise TypeError(
+            f"{who} expected schedule to be a Schedule such as CosineLR(t_max=epochs), "
+            f"got {type(schedule).__name__}."
+        )
+    if schedule_every not in ("epoch", "batch"):
+        raise ValueError(
+            f"{who} expected schedule_every to be 'epoch' or 'batch', got {schedule_every!r}."
+        )
+    X = _check_inputs(net, X, "X", who)
+    y = _check_targets(net, loss, X, y, "y", who)
+    if validation is not None:
+        if not isinstance(validation, tuple | list) or len(validation) != 2:
+            got = type(validation).__name__
+            if isinstance(validation, tuple | list):
+                got += f" of length {len(validation)}"
+            raise TypeError(
+                f"{who} expected validation=(X_val, y_val), a pair of arrays, got {got}."
+            )
+        X_val = _check_inputs(net, validation[0], "X_val", who)
+        y_val = _check_targets(net, loss, X_val, validation[1], "y_val", who)
+    callbacks = _callbacks(callbacks, who)
+
+    classifier = isinstance(loss, SoftmaxCrossEntropy | BinaryCrossEntropy)
+    history = History(classifier=classifier, validation=validation is not None)
+    layers = net.layers
+    n = len(X)
+    per_sample = int(np.prod(y.shape[1:], dtype=np.int64))  # accuracy counts per element
+    bounds = [(start, min(start + batch_size, n)) for start in range(0, n, batch_size)]
+    n_batches = len(bounds)
+    batch_lr = schedule is not None and schedule_every == "batch"
+    batch_losses = history.batch_loss
+
+    for cb in callbacks:
+        cb.on_train_begin(net, history)
+    bar = _progress_bar(epochs) if progress else None
+    try:
+        # A diverging run overflows long before the loss check sees inf: keep that quiet.
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+            for e in range(epochs):
+                epoch = e + 1
+                t0 = time.perf_counter()
+                if schedule is not None:
+                    schedule.apply(optimizer, e * n_batches if batch_lr else e)
+                epoch_lr = optimizer.lr
+                perm = rng.permutation(n) if shuffle else None
+                total, correct = 0.0, 0
+                for k, (start, stop) in enumerate(bounds):
+                    if batch_lr and k > 0:
+                        schedule.apply(optimizer, e * n_batches + k)
+                    if perm is None:
+                        Xb, yb = X[start:stop], y[start:stop]
+                    else:
+                        # one gather per batch: measured faster than permuting X whole
+                        idx = perm[start:stop]
+                        Xb, yb = np.take(X, idx, axis=0), np.take(y, idx, axis=0)
+                    A = Xb
+                    for layer in layers:
+                        A = layer._forward(A)
+                    try:
+                        L = loss.forward(A, yb)
+                    except ValueError:
+                        if np.isfinite(A).all():
+                            raise
+                        L = math.nan if np.isnan(A).any() else math.inf
+                    batch_losses.append(L)
+                    if not math.isfinite(L):
+                        raise _diverged("loss", L, epoch, k + 1, optimizer.lr, history)
+                    total += L * (stop - start)
+                    if classifier:
+                        correct += _n_correct(loss, A, yb)
+                    net.backward(loss.backward(), input_grad=False)
+                    optimizer.step()
+
+                history.epoch.append(epoch)
+                history.lr.append(epoch_lr)
+                history.loss.append(total / n)
+                if classifier:
+                    history.accuracy.append(correct / (n * per_sample))
+                if validation is not None:
+                    P = _predict(layers, X_val)
+                    if not np.isfinite(P).all():
+                        value = math.nan if np.isnan(P).any() else math.inf
+                        raise _diverged("validation loss", value, epoch, n_batches,
+                                        optimizer.lr, history)
+                    history.val_loss.append(loss.forward(P, y_val))
+                    if classifier:
+                        history.val_accuracy.append(
+                            _n_correct(loss, P, y_val) / (len(y_val) * per_sample)
+                        )
+                history.time.append(time.perf_counter() - t0)
+                if bar is not None:
+                    bar.update(1)
+                    bar.set_postfix(_postfix(history), refresh=False)
+                stop_now = False
+                for cb in callbacks:
+                    stop_now = cb.on_epoch_end(epoch, history) or stop_now
+                if stop_now:
+                    history.stopped_early = epoch < epochs
+                    break
+    finally:
+        if bar is not None:
+            bar.close()
+    for cb in callbacks:
+        cb.on_train_end(net, history)
+    return history
+
+
+def _postfix(history: History) -> dict[str, str]:
+    out = {"loss": f"{history.loss[-1]:.4g}"}
+    for key in ("accuracy", "val_loss", "val_accuracy"):
+        values = getattr(history, key)
+        if values:
+            out[key] = f"{values[-1]:.4g}"
+    return out
+

@@ -1,0 +1,83 @@
+"""Metrics: accuracy, confusion matrix, predicted labels, errors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from backprop_lab import (
+    Dense,
+    Network,
+    Sigmoid,
+    accuracy,
+    confusion_matrix,
+    predict_labels,
+)
+
+
+def test_accuracy_worked_example():
+    assert accuracy([0, 1, 2, 2], [0, 1, 1, 2]) == 0.75
+    assert accuracy(np.array([1, 1]), np.array([1, 1])) == 1.0
+    assert isinstance(accuracy([0], [1]), float)
+    assert accuracy([0.0, 1.0], [0, 1]) == 1.0  # whole-number floats are labels too
+    assert accuracy(np.array([True, False]), np.array([1, 1])) == 0.5
+
+
+def test_confusion_matrix_worked_example():
+    C = confusion_matrix([0, 1, 1, 2, 2, 2], [0, 1, 2, 2, 2, 0])
+    np.testing.assert_array_equal(C, [[1, 0, 0], [0, 1, 1], [1, 0, 2]])
+    assert C.dtype == np.int64
+    assert C.sum() == 6 and np.trace(C) == 4
+
+
+def test_confusion_matrix_n_classes_pads():
+    C = confusion_matrix([0, 1], [1, 1], n_classes=4)
+    assert C.shape == (4, 4) and C[0, 1] == 1 and C[1, 1] == 1 and C.sum() == 2
+
+
+def test_confusion_matrix_agrees_with_accuracy():
+    rng = np.random.default_rng(0)
+    y_true, y_pred = rng.integers(0, 5, 200), rng.integers(0, 5, 200)
+    C = confusion_matrix(y_true, y_pred, n_classes=5)
+    assert np.trace(C) / C.sum() == accuracy(y_true, y_pred)
+    np.testing.assert_array_equal(C.sum(axis=1), np.bincount(y_true, minlength=5))
+
+
+def test_predict_labels_argmax():
+    net = Network([Dense(2, 3, init="zeros")])
+    net.layers[0].params["W"][:] = [[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]]
+    X = np.array([[2.0, 1.0], [0.0, 3.0], [-1.0, -1.0]])
+    labels = predict_labels(net, X)
+    np.testing.assert_array_equal(labels, [0, 2, 1])
+    assert labels.dtype == np.int64 and labels.shape == (3,)
+
+
+def test_predict_labels_single_output():
+    dense = Dense(1, 1, init="zeros")
+    dense.params["W"][:] = 1.0
+    X = np.array([[-2.0], [0.0], [3.0]])
+    np.testing.assert_array_equal(predict_labels(Network([dense, Sigmoid()]), X), [0, 1, 1])
+    # a single logit without Sigmoid: the same decision, taken at z >= 0
+    np.testing.assert_array_equal(predict_labels(Network([dense]), X), [0, 1, 1])
+
+
+@pytest.mark.parametrize("call, error, match", [
+    (lambda: accuracy([0, 1], [0]), ValueError,
+     r"accuracy\(\) expected y_true and y_pred of the same length, got 2 and 1"),
+    (lambda: accuracy([], []), ValueError, r"expected at least one label"),
+    (lambda: accuracy([0, 1], [0.3, 0.7]), TypeError,
+     r"expected integer class labels in y_pred, got dtype float64"),
+    (lambda: accuracy(np.eye(2, dtype=int), [0, 1]), ValueError,
+     r"expected y_true of shape \(n_samples,\), got shape \(2, 2\). For one-hot rows"),
+    (lambda: confusion_matrix([0, -1], [0, 0]), ValueError, r"expected labels >= 0, got -1"),
+    (lambda: confusion_matrix([0, 3], [0, 0], n_classes=3), ValueError,
+     r"expected labels in 0..2 for n_classes=3, got label 3"),
+    (lambda: confusion_matrix([0], [0], n_classes=0), ValueError, r"expected n_classes >= 1"),
+    (lambda: predict_labels(Dense(2, 2), np.zeros((1, 2))), TypeError,
+     r"predict_labels\(\) expected a Network, got Dense"),
+    (lambda: predict_labels(Network([Dense(2, 2)]), np.zeros((1, 3))), ValueError,
+     r"expected X of shape \(n_samples, 2\), got \(1, 3\)"),
+])
+def test_errors(call, error, match):
+    with pytest.raises(error, match=match):
+        call()

@@ -1,0 +1,129 @@
+"""Preprocessing: train/test split, standardization, one-hot, errors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from backprop_lab import Standardizer, one_hot, standardize, train_test_split
+
+
+def data(n=50):
+    X = np.arange(2.0 * n).reshape(n, 2)
+    return X, np.arange(n) % 3
+
+
+def test_split_sizes_and_partition():
+    X, y = data()
+    X_train, X_test, y_train, y_test = train_test_split(X, y, rng=0)
+    assert X_train.shape == (40, 2) and X_test.shape == (10, 2)
+    assert y_train.shape == (40,) and y_test.shape == (10,)
+    rows = np.concatenate([X_train[:, 0], X_test[:, 0]]) / 2
+    np.testing.assert_array_equal(np.sort(rows), np.arange(50))  # every sample exactly once
+    np.testing.assert_array_equal(y_train, (X_train[:, 0] / 2).astype(int) % 3)  # pairs kept
+
+
+def test_split_test_size_rounds_up_and_accepts_counts():
+    X, y = data(11)
+    assert len(train_test_split(X, y, test_size=0.25, rng=0)[1]) == 3  # ceil(2.75)
+    assert len(train_test_split(X, y, test_size=4, rng=0)[1]) == 4
+
+
+def test_split_same_rng_same_split():
+    X, y = data()
+    a = train_test_split(X, y, rng=3)
+    b = train_test_split(X, y, rng=np.random.default_rng(3))
+    for u, v in zip(a, b, strict=True):
+        np.testing.assert_array_equal(u, v)
+    c = train_test_split(X, y, rng=4)
+    assert not np.array_equal(a[1], c[1])
+
+
+def test_split_float32_stays_float32():
+    X, y = data()
+    assert train_test_split(X.astype(np.float32), y, rng=0)[0].dtype == np.float32
+
+
+def test_stratified_split_keeps_proportions():
+    X = np.zeros((100, 1))
+    y = np.array([0] * 70 + [1] * 20 + [2] * 10)
+    _, _, y_train, y_test = train_test_split(X, y, test_size=0.3, rng=0, stratify=True)
+    np.testing.assert_array_equal(np.bincount(y_test), [21, 6, 3])
+    np.testing.assert_array_equal(np.bincount(y_train), [49, 14, 7])
+
+
+def test_stratified_split_total_is_exact_with_remainders():
+    X = np.zeros((10, 1))
+    y = np.array([0, 0, 0, 1, 1, 1, 2, 2, 2, 2])
+    _, X_test, _, y_test = train_test_split(X, y, test_size=0.5, rng=1, stratify=True)
+    assert len(X_test) == 5 and set(y_test) == {0, 1, 2}
+
+
+def test_standardizer_worked_example_and_inverse():
+    X = np.array([[1.0, 10.0, 5.0], [3.0, 30.0, 5.0]])
+    s = Standardizer().fit(X)
+    np.testing.assert_array_equal(s.mean_, [2.0, 20.0, 5.0])
+    np.testing.assert_array_equal(s.scale_, [1.0, 10.0, 1.0])  # constant column: scale 1
+    Z = s.transform(X)
+    np.testing.assert_array_equal(Z, [[-1.0, -1.0, 0.0], [1.0, 1.0, 0.0]])
+    assert not np.isnan(Z).any()
+    np.testing.assert_allclose(s.inverse_transform(Z), X)
+    np.testing.assert_array_equal(s.fit_transform(X), Z)
+    assert repr(s) == "Standardizer(fitted)" and repr(Standardizer()) == "Standardizer(not fitted)"
+
+
+def test_standardize_shortcut_and_float32():
+    rng = np.random.default_rng(0)
+    X = rng.normal(3.0, 5.0, size=(200, 4)).astype(np.float32)
+    Z = standardize(X)
+    assert Z.dtype == np.float32
+    np.testing.assert_allclose(Z.mean(axis=0), 0, atol=1e-5)
+    np.testing.assert_allclose(Z.std(axis=0), 1, atol=1e-5)
+
+
+def test_standardizer_uses_training_statistics():
+    s = Standardizer().fit(np.array([[0.0], [2.0]]))
+    np.testing.assert_array_equal(s.transform(np.array([[4.0]])), [[3.0]])
+
+
+def test_one_hot():
+    Y = one_hot([0, 2, 1])
+    np.testing.assert_array_equal(Y, [[1, 0, 0], [0, 0, 1], [0, 1, 0]])
+    assert Y.dtype == np.float64
+    Y = one_hot(np.array([1]), n_classes=4, dtype=np.float32)
+    assert Y.shape == (1, 4) and Y.dtype == np.float32 and Y[0, 1] == 1
+    np.testing.assert_array_equal(one_hot(np.array([], dtype=int), n_classes=2).shape, (0, 2))
+
+
+@pytest.mark.parametrize("call, error, match", [
+    (lambda: train_test_split(*data(), test_size=1.0), ValueError,
+     r"expected test_size in \(0, 1\) as a fraction, got 1.0"),
+    (lambda: train_test_split(*data(), test_size=50), ValueError,
+     r"expected test_size between 1 and 49 samples, got 50"),
+    (lambda: train_test_split(*data(), test_size="20%"), TypeError, r"test_size to be a fraction"),
+    (lambda: train_test_split(data()[0], data()[1][:10]), ValueError,
+     r"expected X and y to have the same number of samples, got 50 and 10"),
+    (lambda: train_test_split(np.zeros((1, 2)), [0]), ValueError, r"at least 2 samples"),
+    (lambda: train_test_split(np.arange(4).reshape(2, 2), [0, 1]), TypeError,
+     r"train_test_split\(\) expected X with a float dtype, got int64"),
+    (lambda: train_test_split(np.zeros((4, 2)), np.zeros(4), stratify=True), ValueError,
+     r"stratify=True expected integer labels"),
+    (lambda: train_test_split(*data(), stratify="y"), TypeError, r"stratify to be True or False"),
+    (lambda: train_test_split(*data(), rng="seed"), TypeError, r"expected rng to be None"),
+    (lambda: Standardizer().transform(np.zeros((2, 2))), RuntimeError,
+     r"Standardizer.transform\(\) was called before fit\(\)"),
+    (lambda: Standardizer().fit(np.zeros((2, 2))).transform(np.zeros((2, 3))), ValueError,
+     r"expected X with 2 columns \(as in fit\), got \(2, 3\)"),
+    (lambda: Standardizer().fit(np.zeros((0, 2))), ValueError, r"at least one sample"),
+    (lambda: Standardizer().fit(np.array([[np.nan]])), ValueError, r"expected finite values"),
+    (lambda: standardize(np.zeros(3)), ValueError, r"expected X with 2 dimensions"),
+    (lambda: one_hot([0.0, 1.0]), TypeError, r"one_hot\(\) expected integer labels"),
+    (lambda: one_hot([[0, 1]]), ValueError, r"expected labels of shape \(n_samples,\)"),
+    (lambda: one_hot([-1, 0]), ValueError, r"expected labels >= 0, got -1"),
+    (lambda: one_hot([0, 3], n_classes=3), ValueError, r"labels in 0..2 for n_classes=3"),
+    (lambda: one_hot(np.array([], dtype=int)), ValueError, r"pass n_classes"),
+    (lambda: one_hot([0], dtype=np.int32), TypeError, r"expected dtype float32 or float64"),
+])
+def test_errors(call, error, match):
+    with pytest.raises(error, match=match):
+        call()

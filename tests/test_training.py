@@ -1,0 +1,430 @@
+"""fit(): learning, mini-batches, determinism, divergence, callbacks, schedules, errors."""
+
+from __future__ import annotations
+
+import sys
+import warnings
+
+import numpy as np
+import pytest
+
+from backprop_lab import (
+    MSE,
+    SGD,
+    Adam,
+    BinaryCrossEntropy,
+    Callback,
+    Dense,
+    EarlyStopping,
+    History,
+    Network,
+    ReLU,
+    Sigmoid,
+    SoftmaxCrossEntropy,
+    StepLR,
+    Tanh,
+    TrainingDivergedError,
+    WarmUp,
+    fit,
+)
+
+
+def xor_data(n=200, seed=0, dtype=np.float64):
+    """Points in the four quadrants; the label is 1 where x1 * x2 < 0 (XOR of the signs)."""
+    rng = np.random.default_rng(seed)
+    X = rng.uniform(-1, 1, size=(n, 2))
+    X += 0.2 * np.sign(X)  # a margin around the axes
+    y = (X[:, 0] * X[:, 1] < 0).astype(np.int64)
+    return X.astype(dtype), y
+
+
+def xor_net(dtype=np.float64, n_out=2):
+    return Network([Dense(2, 16, rng=0, dtype=dtype), Tanh(), Dense(16, n_out, rng=1, dtype=dtype)])
+
+
+def params_of(net):
+    return [p.copy() for p in net.parameters()]
+
+
+# -- learning ---------------------------------------------------------------------------------
+
+def test_xor_softmax_reaches_accuracy_one():
+    X, y = xor_data()
+    net = xor_net()
+    history = fit(net, SoftmaxCrossEntropy(), Adam(net, lr=0.02), X, y, epochs=60,
+                  batch_size=16, seed=0)
+    assert history.accuracy[-1] == 1.0
+    assert history.loss[-1] < 0.1 < history.loss[0]
+    assert len(history) == 60 and history.epoch == list(range(1, 61))
+
+
+def test_xor_binary_cross_entropy_reaches_accuracy_one():
+    X, y = xor_data()
+    net = Network([Dense(2, 16, rng=0), Tanh(), Dense(16, 1, rng=1), Sigmoid()])
+    history = fit(net, BinaryCrossEntropy(), SGD(net, lr=0.5, momentum=0.9), X,
+                  y.reshape(-1, 1), epochs=80, batch_size=16, seed=0,
+                  validation=(X[:50], y[:50].reshape(-1, 1)))
+    assert history.accuracy[-1] == 1.0 and history.val_accuracy[-1] == 1.0
+
+
+def test_mse_has_no_accuracy_and_history_as_dict():
+    X, y = xor_data(50)
+    net = xor_net(n_out=1)
+    history = fit(net, MSE(), SGD(net, lr=0.05), X, y.reshape(-1, 1).astype(float),
+                  epochs=3, batch_size=8, seed=0, validation=(X, y.reshape(-1, 1)))
+    assert history.accuracy is None and history.val_accuracy is None
+    d = history.as_dict()
+    assert set(d) == {"epoch", "loss", "val_loss", "lr", "time", "batch_loss"}
+    assert d["epoch"].dtype == np.int64 and d["loss"].shape == (3,)
+    assert d["batch_loss"].shape == (3 * 7,)  # 50 samples, batches of 8: 7 per epoch
+    assert repr(history).startswith("History(epochs=3, loss=")
+    assert "val_loss=" in repr(history) and "accuracy" not in repr(history)
+
+
+def test_loss_is_the_sample_weighted_mean_of_batch_losses_and_last_batch_counts():
+    X, y = xor_data(10)
+    net = xor_net()
+    history = fit(net, SoftmaxCrossEntropy(), SGD(net, lr=0.1), X, y, epochs=2, batch_size=4,
+                  seed=0)
+    sizes = np.array([4, 4, 2])
+    for e in range(2):
+        batch = np.array(history.batch_loss[3 * e: 3 * e + 3])
+        assert history.loss[e] == pytest.approx((batch * sizes).sum() / 10, rel=1e-14)
+
+
+class RecordingMSE(MSE):
+    """MSE that remembers the targets of every batch it saw."""
+
+    def __init__(self):
+        super().__init__()
+        self.seen = []
+
+    def forward(self, Y_hat, y):
+        self.seen.append(np.array(y, copy=True))
+        return super().forward(Y_hat, y)
+
+
+def test_batches_follow_default_rng_permutations():
+    n, bs, seed = 23, 5, 7
+    X = np.arange(2.0 * n).reshape(n, 2)
+    y = np.arange(float(n)).reshape(-1, 1)  # the target is the sample's index
+    net = Network([Dense(2, 1, init="zeros")])
+    loss = RecordingMSE()
+    fit(net, loss, SGD(net, lr=1e-6), X, y, epochs=2, batch_size=bs, seed=seed)
+    seen = loss.seen[1:]  # the first call is fit's one-off check of y against the loss
+    rng = np.random.default_rng(seed)
+    batches = []
+    for _ in range(2):
+        perm = rng.permutation(n)
+        batches += [perm[i:i + bs] for i in range(0, n, bs)]
+    assert len(seen) == len(batches) == 10
+    for got, idx in zip(seen, batches, strict=True):
+        np.testing.assert_array_equal(got[:, 0], idx)
+
+
+def test_no_shuffle_keeps_order():
+    X = np.arange(12.0).reshape(6, 2)
+    y = np.arange(6.0).reshape(-1, 1)
+    net = Network([Dense(2, 1, init="zeros")])
+    loss = RecordingMSE()
+    fit(net, loss, SGD(net, lr=1e-6), X, y, epochs=1, batch_size=4, shuffle=False)
+    np.testing.assert_array_equal(np.concatenate(loss.seen[1:])[:, 0], np.arange(6))
+
+
+# -- determinism and dtype ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_same_seed_same_bits(dtype):
+    X, y = xor_data(64, dtype=dtype)
+    runs = []
+    for _ in range(2):
+        net = xor_net(dtype)
+        h = fit(net, SoftmaxCrossEntropy(), Adam(net, lr=0.01), X, y, epochs=3, batch_size=10,
+                seed=123, validation=(X[:20], y[:20]))
+        runs.append((params_of(net), h))
+    (p1, h1), (p2, h2) = runs
+    for a, b in zip(p1, p2, strict=True):
+        assert a.dtype == dtype and a.tobytes() == b.tobytes()
+    for key in ("loss", "accuracy", "val_loss", "val_accuracy", "lr", "batch_loss"):
+        assert getattr(h1, key) == getattr(h2, key)
+    net = xor_net(dtype)
+    fit(net, SoftmaxCrossEntropy(), Adam(net, lr=0.01), X, y, epochs=3, batch_size=10, seed=124)
+    assert any(a.tobytes() != b.tobytes() for a, b in zip(p1, params_of(net), strict=True))
+
+
+def test_float32_stays_float32_through_fit():
+    X, y = xor_data(64, dtype=np.float32)
+    net = xor_net(np.float32)
+    opt = Adam(net, lr=0.01, weight_decay=1e-4)
+    h = fit(net, SoftmaxCrossEntropy(), opt, X, y, epochs=2, batch_size=16, seed=0,
+            validation=(X, y))
+    assert all(p.dtype == np.float32 for p in net.parameters())
+    assert all(g.dtype == np.float32 for _, _, g in net.named_parameters())
+    assert all(m.dtype == np.float32 for m in opt.exp_avg + opt.exp_avg_sq)
+    assert net.layers[0].cache["X"].dtype == np.float32
+    # every recorded loss is a float32 value (computed in float32, stored as a Python float)
+    assert all(float(np.float32(v)) == v for v in h.batch_loss)
+    assert np.isfinite(h.as_dict()["loss"]).all()
+
+
+def test_params_are_updated_in_place():
+    X, y = xor_data(32)
+    net = xor_net()
+    ids = [id(p) for p in net.parameters()]
+    fit(net, SoftmaxCrossEntropy(), SGD(net, lr=0.1), X, y, epochs=2, batch_size=8, seed=0)
+    assert [id(p) for p in net.parameters()] == ids
+
+
+# -- divergence ---------------------------------------------------------------------------------
+
+def regression_data(n=64):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(n, 3))
+    return X, X @ np.array([[1.0], [-2.0], [3.0]]) * 10
+
+
+def test_divergence_raises_with_clear_message_and_partial_history():
+    X, y = regression_data()
+    net = Network([Dense(3, 32, rng=0), ReLU(), Dense(32, 1, rng=1)])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no overflow RuntimeWarning may escape fit
+        with pytest.raises(TrainingDivergedError) as info:
+            fit(net, MSE(), SGD(net, lr=5.0), X, y, epochs=20, batch_size=8, seed=0)
+    err = info.value
+    assert isinstance(err, FloatingPointError)
+    msg = str(err)
+    assert msg.startswith("Training diverged: the loss became ")
+    assert f"at epoch {err.epoch}, step {err.step} (lr=5)." in msg
+    assert "The learning rate is probably too large: try lr=0.5 or lower." in msg
+    assert err.lr == 5.0 and not np.isfinite(err.loss_value)
+    assert isinstance(err.history, History)
+    assert len(err.history) == err.epoch - 1  # completed epochs only
+    assert len(err.history.batch_loss) == (err.epoch - 1) * 8 + err.step
+    assert not np.isfinite(err.history.batch_loss[-1])
+
+
+def test_divergence_of_a_classifier_with_non_finite_logits():
+    X, y = xor_data(64)
+    X *= 100
+    net = Network([Dense(2, 64, rng=0), ReLU(), Dense(64, 64, rng=1), ReLU(), Dense(64, 2, rng=2)])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(TrainingDivergedError, match=r"became (nan|inf) at epoch \d+, step \d+"):
+            fit(net, SoftmaxCrossEntropy(), SGD(net, lr=1e4), X, y, epochs=50, batch_size=4,
+                seed=0)
+
+
+# -- callbacks ----------------------------------------------------------------------------------
+
+def test_function_callback_can_stop():
+    X, y = xor_data(32)
+    net = xor_net()
+    seen = []
+
+    def stop_at_three(epoch, history):
+        seen.append((epoch, len(history)))
+        return epoch == 3
+
+    h = fit(net, SoftmaxCrossEntropy(), SGD(net, lr=0.1), X, y, epochs=10, batch_size=8,
+            seed=0, callbacks=[stop_at_three])
+    assert seen == [(1, 1), (2, 2), (3, 3)]
+    assert len(h) == 3 and h.stopped_early and "stopped_early=True" in repr(h)
+
+
+def test_callback_class_hooks_are_called():
+    calls = []
+
+    class Recorder(Callback):
+        def on_train_begin(self, net, history):
+            calls.append("begin")
+
+        def on_epoch_end(self, epoch, history):
+            calls.append(epoch)
+            return False
+
+        def on_train_end(self, net, history):
+            calls.append("end")
+
+    X, y = xor_data(16)
+    net = xor_net()
+    fit(net, SoftmaxCrossEntropy(), SGD(net, lr=0.1), X, y, epochs=2, batch_size=8,
+        callbacks=Recorder())
+    assert calls == ["begin", 1, 2, "end"]
+
+
+def test_early_stopping_stops_and_restores_best_parameters():
+    X, y = xor_data(100)
+    # validation labels are the opposite of the training labels: as training succeeds,
+    # the validation loss can only get worse, so the best epoch is an early one
+    net = xor_net()
+    snapshots = {}
+
+    def record(epoch, history):
+        snapshots[epoch] = params_of(net)
+        return False
+
+    stopper = EarlyStopping(monitor="val_loss", patience=3)
+    h = fit(net, SoftmaxCrossEntropy(), Adam(net, lr=0.05), X, y, epochs=50, batch_size=10,
+            seed=0, validation=(X, 1 - y), callbacks=[record, stopper])
+    best = int(np.argmin(h.val_loss)) + 1
+    assert stopper.best_epoch == best and stopper.best == min(h.val_loss)
+    assert stopper.stopped_epoch == best + 3 == len(h)
+    assert h.stopped_early
+    for p, q in zip(net.parameters(), snapshots[best], strict=True):
+        np.testing.assert_array_equal(p, q)
+
+
+def test_early_stopping_on_accuracy_without_restore():
+    X, y = xor_data(64)
+    net = xor_net()
+    stopper = EarlyStopping(monitor="accuracy", patience=2, restore_best=False)
+    h = fit(net, SoftmaxCrossEntropy(), Adam(net, lr=0.05), X, y, epochs=200, batch_size=8,
+            seed=0, callbacks=[stopper])
+    assert stopper.best == 1.0 and len(h) < 200
+    assert repr(stopper) == (
+        "EarlyStopping(monitor='accuracy', patience=2, min_delta=0, restore_best=False)"
+    )
+
+
+@pytest.mark.parametrize("make, error, match", [
+    (lambda: EarlyStopping(monitor="val_acc"), ValueError,
+     r"EarlyStopping\(\) expected monitor to be one of 'loss', 'val_loss'"),
+    (lambda: EarlyStopping(patience=-1), ValueError, r"expected patience >= 0, got -1"),
+    (lambda: EarlyStopping(min_delta=-0.1), ValueError, r"finite min_delta >= 0"),
+    (lambda: EarlyStopping(restore_best=1), TypeError, r"restore_best to be True or False"),
+])
+def test_early_stopping_errors(make, error, match):
+    with pytest.raises(error, match=match):
+        make()
+
+
+def test_early_stopping_needs_what_it_monitors():
+    X, y = xor_data(16)
+    net = xor_net()
+    with pytest.raises(ValueError, match=r"found no val_loss in the history: pass validation="):
+        fit(net, SoftmaxCrossEntropy(), SGD(net, lr=0.1), X, y, epochs=2, batch_size=8,
+            callbacks=[EarlyStopping()])
+    net = xor_net(n_out=1)
+    with pytest.raises(ValueError, match=r"found no accuracy in the history"):
+        fit(net, MSE(), SGD(net, lr=0.1), X, y.reshape(-1, 1), epochs=2, batch_size=8,
+            callbacks=[EarlyStopping(monitor="accuracy")])
+
+
+# -- schedules ----------------------------------------------------------------------------------
+
+def test_schedule_per_epoch():
+    X, y = xor_data(32)
+    net = xor_net()
+    opt = SGD(net, lr=0.4)
+    sched = StepLR(2, gamma=0.5)
+    h = fit(net, SoftmaxCrossEntropy(), opt, X, y, epochs=5, batch_size=8, schedule=sched)
+    np.testing.assert_allclose(h.lr, sched.values(0.4, 5))
+    assert opt.base_lr == 0.4 and opt.lr == pytest.approx(0.1)
+
+
+def test_schedule_per_batch():
+    X, y = xor_data(32)
+    net = xor_net()
+    opt = SGD(net, lr=0.4)
+    sched = WarmUp(8)
+    h = fit(net, SoftmaxCrossEntropy(), opt, X, y, epochs=3, batch_size=8, schedule=sched,
+            schedule_every="batch")
+    np.testing.assert_allclose(h.lr, [0.05, 0.25, 0.4])  # lr at each epoch's first batch
+    assert opt.lr == 0.4
+
+
+# -- progress and output ------------------------------------------------------------------------
+
+def test_library_prints_nothing(capsys):
+    X, y = xor_data(16)
+    net = xor_net()
+    fit(net, SoftmaxCrossEntropy(), SGD(net, lr=0.1), X, y, epochs=2, batch_size=8)
+    out = capsys.readouterr()
+    assert out.out == "" and out.err == ""
+
+
+def test_progress_bar(capsys):
+    pytest.importorskip("tqdm")
+    X, y = xor_data(16)
+    net = xor_net()
+    h = fit(net, SoftmaxCrossEntropy(), SGD(net, lr=0.1), X, y, epochs=2, batch_size=8,
+            progress=True)
+    assert len(h) == 2
+    assert "2/2" in capsys.readouterr().err
+
+
+def test_progress_without_tqdm(monkeypatch):
+    monkeypatch.setitem(sys.modules, "tqdm", None)
+    monkeypatch.setitem(sys.modules, "tqdm.auto", None)
+    X, y = xor_data(16)
+    net = xor_net()
+    with pytest.raises(ImportError, match=r"needs the tqdm package: pip install tqdm"):
+        fit(net, SoftmaxCrossEntropy(), SGD(net, lr=0.1), X, y, epochs=1, batch_size=8,
+            progress=True)
+
+
+# -- errors -------------------------------------------------------------------------------------
+
+X0, Y0 = xor_data(20)
+
+
+def _fit(**overrides):
+    net = overrides.pop("net", None) or xor_net()
+    args = {"loss": SoftmaxCrossEntropy(), "optimizer": SGD(net, lr=0.1), "X": X0, "y": Y0,
+            "epochs": 1, "batch_size": 4}
+    args.update(overrides)
+    return fit(net, args.pop("loss"), args.pop("optimizer"), args.pop("X"), args.pop("y"),
+               **args)
+
+
+@pytest.mark.parametrize("overrides, error, match", [
+    ({"X": X0.astype(np.int64)}, TypeError,
+     r"fit\(\) expected X with a float dtype, got int64. Convert it first"),
+    ({"X": X0[:, 0]}, ValueError, r"fit\(\) expected X with 2 dimensions"),
+    ({"X": np.where(np.arange(40).reshape(20, 2) == 5, np.nan, X0)}, ValueError,
+     r"fit\(\) expected finite values in X, found nan at index \(2, 1\)"),
+    ({"X": X0[:, :1]}, ValueError,
+     r"fit\(\) expected X of shape \(n_samples, 2\) for the first layer Dense\(2 -> 16\), "
+     r"got \(20, 1\)"),
+    ({"X": X0.astype(np.float32)}, TypeError,
+     r"the network has float64 parameters, got X of dtype float32"),
+    ({"X": X0[:0], "y": Y0[:0]}, ValueError, r"expected at least one sample in X"),
+    ({"y": Y0[:19]}, ValueError,
+     r"expected X and y to have the same number of samples, got 20 and 19"),
+    ({"y": Y0 + 1}, ValueError,
+     r"the targets y do not fit SoftmaxCrossEntropy\(\).*expected labels in 0..1"),
+    ({"y": Y0.astype(float)}, ValueError, r"the targets y do not fit .*integer class labels"),
+    ({"batch_size": 0}, ValueError, r"fit\(\) expected batch_size >= 1, got 0"),
+    ({"batch_size": 4.0}, TypeError, r"fit\(\) expected batch_size to be an integer"),
+    ({"epochs": 0}, ValueError, r"fit\(\) expected epochs >= 1, got 0"),
+    ({"shuffle": "yes"}, TypeError, r"expected shuffle to be True or False"),
+    ({"seed": 1.5}, TypeError, r"expected rng to be None, an integer seed"),
+    ({"loss": "hinge"}, ValueError, r"unknown loss 'hinge'"),
+    ({"loss": np.mean}, TypeError, r"expected a loss such as SoftmaxCrossEntropy\(\)"),
+    ({"optimizer": "sgd"}, TypeError, r"expected an optimizer such as SGD\(net, lr=0.1\)"),
+    ({"optimizer": SGD(xor_net(), lr=0.1)}, ValueError, r"was built for another network"),
+    ({"validation": X0}, TypeError, r"expected validation=\(X_val, y_val\), a pair of arrays"),
+    ({"validation": (X0, Y0, Y0)}, TypeError, r"got tuple of length 3"),
+    ({"validation": (X0[:, :1], Y0)}, ValueError, r"expected X_val of shape \(n_samples, 2\)"),
+    ({"validation": (X0, Y0[:5])}, ValueError,
+     r"expected X_val and y_val to have the same number of samples, got 20 and 5"),
+    ({"validation": (X0, Y0 + 5)}, ValueError, r"the targets y_val do not fit"),
+    ({"schedule": 0.1}, TypeError, r"expected schedule to be a Schedule"),
+    ({"schedule_every": "step"}, ValueError, r"schedule_every to be 'epoch' or 'batch'"),
+    ({"callbacks": [3]}, TypeError, r"expected callbacks to be Callback objects"),
+    ({"progress": 1}, TypeError, r"expected progress to be True or False"),
+])
+def test_fit_errors(overrides, error, match):
+    with pytest.raises(error, match=match):
+        _fit(**overrides)
+
+
+def test_fit_rejects_a_non_network():
+    with pytest.raises(TypeError, match=r"fit\(\) expected a Network as net, got Dense"):
+        fit(Dense(2, 2), SoftmaxCrossEntropy(), None, X0, Y0, epochs=1, batch_size=4)
+
+
+def test_binary_targets_shape_hint():
+    net = Network([Dense(2, 1, rng=0), Sigmoid()])
+    with pytest.raises(ValueError, match=r"Reshape the targets with y.reshape\(-1, 1\)"):
+        fit(net, BinaryCrossEntropy(), SGD(net, lr=0.1), X0, Y0, epochs=1, batch_size=4)
