@@ -4,16 +4,15 @@ Each activation applies a scalar function :math:`f` element-wise, :math:`A = f(Z
 backward pass multiplies element-wise by the derivative: :math:`dZ = dA \odot f'(Z)`.
 They have no parameters; ``params`` and ``grads`` stay empty.
 
-================  ===============================================  ==========================================
-layer             :math:`f(z)`                                     :math:`f'(z)` as computed in backward
-================  ===============================================  ==========================================
-``Sigmoid``       :math:`\sigma(z) = 1/(1+e^{-z})`                 :math:`\sigma(z)(1-\sigma(z)) = A(1-A)`
-``Tanh``          :math:`\tanh z`                                   :math:`1-\tanh^2 z = 1-A^2`
-``ReLU``          :math:`\max(z, 0)`                               :math:`[z>0]` (0 at the kink)
-``LeakyReLU``     :math:`z` if :math:`z>0` else :math:`\alpha z`   :math:`1` or :math:`\alpha`
-``Identity``      :math:`z`                                        :math:`1`
-``Softmax``       :math:`e^{z_j}/\sum_k e^{z_k}` per row           :math:`dZ = A\odot(dA - \sum_k dA_k A_k)`
-================  ===============================================  ==========================================
+- ``Sigmoid``: :math:`f(z) = \sigma(z) = 1/(1+e^{-z})`,
+  :math:`f'(z) = \sigma(z)(1-\sigma(z)) = A(1-A)`.
+- ``Tanh``: :math:`f(z) = \tanh z`, :math:`f'(z) = 1-\tanh^2 z = 1-A^2`.
+- ``ReLU``: :math:`f(z) = \max(z, 0)`, :math:`f'(z) = [z>0]` (0 at the kink).
+- ``LeakyReLU``: :math:`f(z) = z` if :math:`z>0` else :math:`\alpha z`; :math:`f'` is 1 or
+  :math:`\alpha`.
+- ``Identity``: :math:`f(z) = z`, :math:`f'(z) = 1`.
+- ``Softmax`` (per row, not element-wise): :math:`A_j = e^{z_j}/\sum_k e^{z_k}`, backward
+  :math:`dZ = A\odot(dA - \sum_k dA_k A_k)`.
 """
 
 from __future__ import annotations
@@ -52,7 +51,7 @@ def sigmoid(Z: np.ndarray) -> np.ndarray:
 
 
 def softmax(Z: np.ndarray) -> np.ndarray:
-    r"""Row-wise :math:`\mathrm{softmax}(z)_j = e^{z_j - m}/\sum_k e^{z_k - m}`, :math:`m=\max_k z_k`.
+    r"""Row-wise softmax :math:`e^{z_j - m}/\sum_k e^{z_k - m}` with :math:`m=\max_k z_k`.
 
     Subtracting the row maximum changes nothing mathematically and keeps ``exp`` finite.
 

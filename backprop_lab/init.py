@@ -91,7 +91,8 @@ def uniform(limit: float = 0.05) -> Initializer:
 
 
 def xavier_uniform(shape, rng, dtype=np.float64) -> np.ndarray:
-    r"""Glorot uniform: :math:`\mathcal U(-a, a)`, :math:`a=\sqrt{6/(\text{fan\_in}+\text{fan\_out})}`."""
+    r"""Glorot uniform: :math:`\mathcal U(-a, a)` with
+    :math:`a=\sqrt{6/(\text{fan\_in}+\text{fan\_out})}`."""
     fan_in, fan_out = shape
     a = np.sqrt(6.0 / (fan_in + fan_out))
     return rng.uniform(-a, a, size=shape).astype(dtype, copy=False)

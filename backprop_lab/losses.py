@@ -5,13 +5,12 @@ A loss compares predictions :math:`\hat Y` with targets :math:`y`:
 what ``loss.backward()`` needs to return :math:`\partial L/\partial \hat Y`, an array of the
 shape of ``Y_hat``.
 
-=========================  ===================================================  ===============================
-loss                       :math:`L`                                            :math:`\partial L/\partial \hat Y`
-=========================  ===================================================  ===============================
-``MSE``                    :math:`\frac{1}{N}\sum (\hat Y - y)^2` (N elements)  :math:`\frac{2}{N}(\hat Y - y)`
-``BinaryCrossEntropy``     :math:`-\frac1N\sum y\log p + (1-y)\log(1-p)`        :math:`\frac1N\frac{p-y}{p(1-p)}`
-``SoftmaxCrossEntropy``    :math:`\frac1n\sum_i \log\sum_k e^{z_{ik}} - z_{iy_i}`  :math:`\frac1n(P - Y_{\text{onehot}})`
-=========================  ===================================================  ===============================
+- ``MSE``: :math:`L = \frac{1}{N}\sum (\hat Y - y)^2` over all :math:`N` elements,
+  :math:`\partial L/\partial \hat Y = \frac{2}{N}(\hat Y - y)`.
+- ``BinaryCrossEntropy``: :math:`L = -\frac1N\sum y\log p + (1-y)\log(1-p)`,
+  :math:`\partial L/\partial p = \frac1N\frac{p-y}{p(1-p)}`.
+- ``SoftmaxCrossEntropy``: :math:`L = \frac1n\sum_i \log\sum_k e^{z_{ik}} - z_{iy_i}`,
+  :math:`\partial L/\partial Z = \frac1n(P - Y_{\text{onehot}})`.
 """
 
 from __future__ import annotations

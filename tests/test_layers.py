@@ -44,7 +44,7 @@ def test_dense_gradients_random_upstream():
     assert result.max_error < 1e-8, result
 
 
-def test_gradcheck_catches_a_backward_that_ignores_dY():
+def test_gradcheck_catches_a_backward_that_ignores_upstream():
     class Broken(Tanh):
         def _backward(self, dY, need_dX=True):
             return 1 - self.cache["A"] ** 2  # forgot to multiply by dY
@@ -81,7 +81,7 @@ def test_dense_forward_is_affine():
     np.testing.assert_array_equal(layer.predict(np.array([[1.0, 1.0]])), [[5.5, 7, 8]])
 
 
-def test_backward_does_not_modify_dY_and_predict_does_not_cache():
+def test_backward_keeps_upstream_and_predict_does_not_cache():
     rng = np.random.default_rng(0)
     for layer in [Dense(3, 3, rng=0), ReLU(), LeakyReLU(), Tanh(), Sigmoid(), Identity()]:
         X = rng.standard_normal((4, 3))

@@ -82,7 +82,8 @@ def test_trace_symbols_and_that_it_matches_forward_backward():
     "layers",
     [
         lambda: [Dense(3, 5, rng=0), Tanh(), Dense(5, 2, rng=1)],
-        lambda: [Dense(3, 4, rng=0), ReLU(), Dense(4, 4, rng=1), LeakyReLU(0.1), Dense(4, 2, rng=2)],
+        lambda: [Dense(3, 4, rng=0), ReLU(), Dense(4, 4, rng=1), LeakyReLU(0.1),
+                 Dense(4, 2, rng=2)],
         lambda: [Dense(3, 2, rng=0), Sigmoid()],
     ],
 )
@@ -170,7 +171,8 @@ def test_parameters_and_summary():
 
 
 def test_float32_network_end_to_end():
-    net = Network([Dense(3, 4, rng=0, dtype=np.float32), Tanh(), Dense(4, 2, rng=1, dtype=np.float32)])
+    f32 = np.float32
+    net = Network([Dense(3, 4, rng=0, dtype=f32), Tanh(), Dense(4, 2, rng=1, dtype=f32)])
     X = np.random.default_rng(0).standard_normal((5, 3)).astype(np.float32)
     loss = SoftmaxCrossEntropy()
     Y = net.forward(X)

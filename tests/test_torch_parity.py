@@ -33,7 +33,8 @@ def torch_model(net):
         elif isinstance(layer, LeakyReLU):
             mods.append(torch.nn.LeakyReLU(layer.alpha))
         else:
-            mods.append({ReLU: torch.nn.ReLU, Tanh: torch.nn.Tanh, Sigmoid: torch.nn.Sigmoid}[type(layer)]())
+            kind = {ReLU: torch.nn.ReLU, Tanh: torch.nn.Tanh, Sigmoid: torch.nn.Sigmoid}
+            mods.append(kind[type(layer)]())
     return torch.nn.Sequential(*mods)
 
 
