@@ -24,8 +24,6 @@ The book's chapters use them throughout:
 
 from __future__ import annotations
 
-from importlib import resources
-
 import numpy as np
 
 from backprop_lab._checks import (
@@ -364,6 +362,8 @@ def load_digits(*, dtype=np.float64, return_images: bool = False):
     dt = check_dtype(dtype, who)
     if not isinstance(return_images, bool | np.bool_):
         raise TypeError(f"{who} expected return_images to be True or False, got {return_images!r}.")
+    from importlib import resources  # here, not at the top: it slows `import backprop_lab`
+
     source = resources.files("backprop_lab").joinpath("data", _DIGITS_FILE)
     try:
         with source.open("rb") as f, np.load(f, allow_pickle=False) as archive:
