@@ -84,6 +84,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import ipywidgets
+import matplotlib
+import matplotlib.ticker
+import matplotlib.transforms
 import numpy as np
 import PIL.Image
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -300,6 +303,8 @@ class _FrameFigure:
         #: wall time of the last live redraw, in seconds
         self.last_redraw_seconds: float | None = None
         self._figure: Figure | None = None
+        self._axes: tuple | None = None
+        self._reuse_axes = layout == "frozen"
         self._frames: list[bytes] | None = None
         self._html: str | None = None
         self._widget = None
@@ -360,12 +365,34 @@ class _FrameFigure:
             full[name] = v
         return full
 
-    def _draw_on_figure(self, full: dict) -> Figure:
+    def _fresh_axes(self) -> tuple:
+        """Axes ready for one frame: a blank figure's, or the reused ones reset.
+
+        Creating axes (and their tick machinery) is about a third of a frame's cost, so
+        once the layout is frozen the same axes are reused and only what ``draw`` added is
+        taken away (:func:`_reset_axes`). :meth:`frames` verifies that this leaves nothing
+        behind (the first frame rendered again must give the same bytes) and falls back to
+        a blank figure per frame for a draw function that changes something the reset does
+        not restore.
+        """
         fig = self._fig()
+        if self._reuse_axes and self._axes is not None and self._positions is not None:
+            for extra in [ax for ax in fig.axes if ax not in self._axes]:
+                extra.remove()  # twin axes, colorbars: made by draw, so remade by it
+            for text in list(fig.texts):
+                text.remove()
+            for ax in self._axes:
+                _reset_axes(ax)
+            return self._axes
         fig.clear()
-        axes = tuple(
+        self._axes = tuple(
             fig.subplots(self.nrows, self.ncols, squeeze=False, subplot_kw=self.subplot_kw).ravel()
         )
+        return self._axes
+
+    def _draw_on_figure(self, full: dict) -> Figure:
+        fig = self._fig()
+        axes = self._fresh_axes()
         if self._positions is not None:
             for ax, pos in zip(axes, self._positions, strict=True):
                 ax.set_position(pos)
@@ -433,7 +460,14 @@ class _FrameFigure:
     def frames(self) -> list[bytes]:
         """PNG bytes of every frame (cached), first control outermost."""
         if self._frames is None:
-            self._frames = [self.render(**v) for v in self._combinations()]
+            combos = self._combinations()
+            frames = [self.render(**v) for v in combos]
+            if self._reuse_axes and len(frames) > 1 and self.render(**combos[0]) != frames[0]:
+                # draw changed something the axes reset does not restore: blank figures
+                self._reuse_axes = False
+                self._axes = None
+                frames = [self.render(**v) for v in combos]
+            self._frames = frames
         return list(self._frames)
 
     def save_frames(self, directory) -> list[Path]:
@@ -881,6 +915,38 @@ class Animation(_FrameFigure):
             "next &#9654;</button>"
         )
         return f'<span class="bpl-buttons">{buttons}</span>{super()._controls_html()}'
+
+
+def _reset_axes(ax) -> None:
+    """Take away what a draw function added to ``ax`` and restore a new axes' defaults."""
+    for artists in (ax.lines, ax.collections, ax.patches, ax.texts, ax.images, ax.artists,
+                    ax.tables):
+        for artist in list(artists):
+            artist.remove()
+    legend = ax.get_legend()
+    if legend is not None:
+        legend.remove()
+    for loc in ("left", "center", "right"):
+        ax.set_title("", loc=loc)
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    ax.set_xscale("linear")
+    ax.set_yscale("linear")
+    ax.set_aspect("auto")
+    ax.set_prop_cycle(None)
+    ax.set_axis_on()
+    ax.grid(matplotlib.rcParams["axes.grid"])
+    for axis in (ax.xaxis, ax.yaxis):
+        axis.set_major_locator(matplotlib.ticker.AutoLocator())
+        axis.set_major_formatter(matplotlib.ticker.ScalarFormatter())
+        axis.set_minor_locator(matplotlib.ticker.NullLocator())
+        axis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+    ax.dataLim.set_points(matplotlib.transforms.Bbox.null().get_points())
+    ax.ignore_existing_data_limits = True
+    ax.set_autoscale_on(True)
+    ax.set_xlim(0, 1)  # a new axes' limits; autoscaling then follows the new data
+    ax.set_ylim(0, 1)
+    ax.set_autoscale_on(True)
 
 
 # --------------------------------------------------------------------------- html bits

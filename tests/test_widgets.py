@@ -100,6 +100,32 @@ def data_of(html):
 
 
 # ---------------------------------------------------------------- frames
+def test_reused_axes_fall_back_when_draw_leaves_state_behind():
+    """A draw that changes what the axes reset does not restore still gets exact frames."""
+
+    def draw(axes, a):
+        (ax,) = axes
+        if a == 2.0:
+            ax.tick_params(labelsize=20)  # not undone by the reset
+        ax.plot([0, 1], [0, a])
+
+    fig = InteractiveFigure(draw, [Slider("a", [1.0, 2.0])], figsize=(2, 2), dpi=30, alt="x")
+    frames = fig.frames()
+    assert not fig._reuse_axes
+    fresh = InteractiveFigure(draw, [Slider("a", [1.0, 2.0])], figsize=(2, 2), dpi=30, alt="x")
+    fresh._reuse_axes = False
+    assert fresh.frames() == frames
+
+
+def test_reused_axes_give_the_same_bytes_as_fresh_axes():
+    fig, _ = make()
+    reused = fig.frames()
+    assert fig._reuse_axes
+    fresh, _ = make()
+    fresh._reuse_axes = False
+    assert fresh.frames() == reused
+
+
 def test_frame_count_is_the_product_of_control_lengths():
     fig, draw = make()
     assert fig.n_frames == 6
@@ -107,8 +133,10 @@ def test_frame_count_is_the_product_of_control_lengths():
     assert len(frames) == 6
     assert all(f.startswith(PNG_SIGNATURE) for f in frames)
     assert len(set(frames)) == 6
-    # first control outermost
-    assert draw.calls[-6:] == [
+    # first control outermost; then the first frame once more, to verify that reusing the
+    # axes left nothing behind
+    assert draw.calls[-1] == (0.5, "line")
+    assert draw.calls[-7:-1] == [
         (0.5, "line"),
         (0.5, "dash"),
         (1.0, "line"),
@@ -383,7 +411,7 @@ def test_animation_passes_the_step_positionally():
         axes[0].plot([0, k], [0, k])
 
     Animation(draw_frame, 3, alt="x", figsize=(2, 2), dpi=30).frames()
-    assert steps[-3:] == [0, 1, 2]
+    assert steps[-4:] == [0, 1, 2, 0]  # the last: frame 0 again, the axes-reuse check
 
 
 @pytest.mark.parametrize(
