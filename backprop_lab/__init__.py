@@ -19,7 +19,14 @@ from .optim import SGD, Adam, Optimizer, RMSProp, get_optimizer
 from .preprocessing import Standardizer, one_hot, standardize, train_test_split
 from .schedules import ConstantLR, CosineLR, ExponentialLR, Schedule, StepLR, WarmUp
 from .serialization import load, save
-from .training import Callback, EarlyStopping, History, TrainingDivergedError, fit
+from .training import (
+    Callback,
+    EarlyStopping,
+    History,
+    TrainingDivergedError,
+    fit,
+    lr_range_test,
+)
 
 __version__ = "0.1.0"
 
@@ -44,6 +51,7 @@ __all__ = [
     "datasets",
     "get_activation",
     "gradcheck",
+    "lr_range_test",
     "get_initializer",
     "get_loss",
     "SGD",

@@ -30,7 +30,14 @@ from .network import Network
 from .optim import Optimizer
 from .schedules import Schedule
 
-__all__ = ["Callback", "EarlyStopping", "History", "TrainingDivergedError", "fit"]
+__all__ = [
+    "Callback",
+    "EarlyStopping",
+    "History",
+    "TrainingDivergedError",
+    "fit",
+    "lr_range_test",
+]
 
 
 class TrainingDivergedError(FloatingPointError):
@@ -587,3 +594,100 @@ def _postfix(history: History) -> dict[str, str]:
             out[key] = f"{values[-1]:.4g}"
     return out
 
+
+
+def lr_range_test(
+    net: Network,
+    loss: Loss | str,
+    X,
+    y,
+    *,
+    lr_low: float = 1e-4,
+    lr_high: float = 10.0,
+    batch_size: int = 16,
+    seed: int | None = 0,
+    smoothing: float = 0.9,
+    stop_factor: float = 4.0,
+    optimizer_factory: Callable[..., Optimizer] | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    r"""The learning-rate range test (chapter "The learning rate"; Smith, 2017).
+
+    One pass over shuffled mini-batches of ``X``, the learning rate of batch :math:`k`
+    growing geometrically from ``lr_low`` to ``lr_high``:
+    :math:`\eta_k = \eta_{\text{low}}\,(\eta_{\text{high}}/\eta_{\text{low}})^{k/(K-1)}`.
+    The loss of each batch is measured *before* its update and smoothed with an
+    exponential moving average with bias correction,
+    :math:`s_k = \frac{a_k}{1-\beta^{k+1}}`, :math:`a_k = \beta a_{k-1} + (1-\beta) L_k`.
+    The test stops early once the smoothed loss exceeds ``stop_factor`` times its minimum
+    or stops being finite. A good learning rate lies somewhat below the one with the
+    lowest smoothed loss (a tenth of it is a common choice).
+
+    The network's parameters are changed by the test: run it on a fresh network.
+
+    Parameters
+    ----------
+    net : Network
+    loss : Loss or name
+    X : ndarray, shape (n_samples, n_in)
+    y : targets for ``loss``
+    lr_low, lr_high : float
+        The first and the last learning rate, ``0 < lr_low < lr_high``.
+    batch_size : int
+    seed : int or None
+        Shuffles the samples (same seed, same bits).
+    smoothing : float in [0, 1)
+        :math:`\beta` of the moving average.
+    stop_factor : float > 1
+    optimizer_factory : callable, optional
+        ``optimizer_factory(net, lr=...)`` builds the optimizer; plain ``SGD`` by default.
+
+    Returns
+    -------
+    lrs : ndarray, shape (n_tried,)
+        The learning rates tried, in order.
+    smoothed_loss : ndarray, shape (n_tried,)
+        The smoothed loss measured at each.
+    """
+    from .optim import SGD  # the default optimizer
+
+    who = "lr_range_test()"
+    if not isinstance(net, Network):
+        raise TypeError(f"{who} expected a Network, got {type(net).__name__}.")
+    loss = get_loss(loss)
+    lr_low = check_positive_float(lr_low, "lr_low", who)
+    lr_high = check_positive_float(lr_high, "lr_high", who)
+    if lr_high <= lr_low:
+        raise ValueError(f"{who} expected lr_low < lr_high, got {lr_low} and {lr_high}.")
+    batch_size = check_positive_int(batch_size, "batch_size", who)
+    if not 0 <= smoothing < 1:
+        raise ValueError(f"{who} expected 0 <= smoothing < 1, got {smoothing}.")
+    if not stop_factor > 1:
+        raise ValueError(f"{who} expected stop_factor > 1, got {stop_factor}.")
+    X = _check_inputs(net, X, "X", who)
+    y = _check_targets(net, loss, X, y, "y", who)
+    n_batches = len(X) // batch_size
+    if n_batches < 2:
+        raise ValueError(
+            f"{who} needs at least 2 full mini-batches, got {len(X)} samples with "
+            f"batch_size={batch_size}. Use a smaller batch_size."
+        )
+    order = np.random.default_rng(seed).permutation(len(X))
+    lrs = np.geomspace(lr_low, lr_high, n_batches)
+    opt = (optimizer_factory or SGD)(net, lr=lr_low)
+    smoothed: list[float] = []
+    average = 0.0
+    with np.errstate(over="ignore", invalid="ignore"):  # the last, too large rates overflow
+        for k, lr in enumerate(lrs):
+            batch = order[k * batch_size : (k + 1) * batch_size]
+            try:
+                value = loss.forward(net.forward(X[batch]), y[batch])
+            except ValueError:  # non-finite outputs: the rate is far too large
+                value = math.inf
+            average = smoothing * average + (1 - smoothing) * value
+            smoothed.append(average / (1 - smoothing ** (k + 1)))
+            if not math.isfinite(smoothed[-1]) or smoothed[-1] > stop_factor * min(smoothed):
+                break
+            net.backward(loss.backward(), input_grad=False)
+            opt.lr = float(lr)
+            opt.step()
+    return lrs[: len(smoothed)], np.array(smoothed)

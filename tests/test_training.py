@@ -8,6 +8,7 @@ import warnings
 import numpy as np
 import pytest
 
+import backprop_lab as bl
 from backprop_lab import (
     MSE,
     SGD,
@@ -428,3 +429,76 @@ def test_binary_targets_shape_hint():
     net = Network([Dense(2, 1, rng=0), Sigmoid()])
     with pytest.raises(ValueError, match=r"Reshape the targets with y.reshape\(-1, 1\)"):
         fit(net, BinaryCrossEntropy(), SGD(net, lr=0.1), X0, Y0, epochs=1, batch_size=4)
+
+
+# ---------------------------------------------------------------- lr_range_test
+def _range_test_data():
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((400, 4))
+    y = (X[:, 0] + X[:, 1] > 0).astype(np.int64)
+    return X, y
+
+
+def _range_test_net():
+    return bl.Network([bl.Dense(4, 8, rng=1), bl.Tanh(), bl.Dense(8, 2, rng=2)])
+
+
+def test_lr_range_test_rates_grow_geometrically_and_loss_is_smoothed():
+    X, y = _range_test_data()
+    lrs, losses = bl.lr_range_test(_range_test_net(), bl.SoftmaxCrossEntropy(), X, y,
+                                   lr_low=1e-3, lr_high=1e3, batch_size=10, seed=0)
+    assert len(lrs) == len(losses) >= 5
+    np.testing.assert_allclose(lrs, np.geomspace(1e-3, 1e3, 40)[: len(lrs)])
+    assert losses[0] == pytest.approx(np.log(2), abs=0.3)  # a fresh 2-class net
+    # it stopped early: the loss blew up past stop_factor x its minimum (or overflowed)
+    assert len(lrs) < 40
+    assert not np.isfinite(losses[-1]) or losses[-1] > 4 * losses.min()
+    # the minimum lies at a rate that trains: well above the first, well below the last
+    best = lrs[np.argmin(losses)]
+    assert 1e-2 < best < 1e2
+
+
+def test_lr_range_test_matches_a_hand_run_of_its_definition():
+    X, y = _range_test_data()
+    lrs, losses = bl.lr_range_test(_range_test_net(), "cross_entropy", X, y, lr_low=1e-3,
+                                   lr_high=1e-1, batch_size=50, seed=3, smoothing=0.5,
+                                   stop_factor=100)
+    net, loss = _range_test_net(), bl.SoftmaxCrossEntropy()
+    opt = bl.SGD(net, lr=1e-3)
+    order = np.random.default_rng(3).permutation(400)
+    avg, expected = 0.0, []
+    for k, lr in enumerate(np.geomspace(1e-3, 1e-1, 8)):
+        b = order[k * 50 : (k + 1) * 50]
+        value = loss.forward(net.forward(X[b]), y[b])
+        avg = 0.5 * avg + 0.5 * value
+        expected.append(avg / (1 - 0.5 ** (k + 1)))
+        net.backward(loss.backward())
+        opt.lr = lr
+        opt.step()
+    np.testing.assert_allclose(losses, expected, rtol=1e-12)
+    assert len(lrs) == 8
+
+
+@pytest.mark.parametrize(
+    ("kw", "err", "match"),
+    [
+        ({"lr_low": 1.0, "lr_high": 0.1}, ValueError, "lr_low < lr_high"),
+        ({"lr_low": -1.0}, ValueError, "lr_low"),
+        ({"batch_size": 0}, ValueError, "batch_size"),
+        ({"batch_size": 300}, ValueError, "at least 2 full mini-batches"),
+        ({"smoothing": 1.0}, ValueError, "smoothing"),
+        ({"stop_factor": 1.0}, ValueError, "stop_factor"),
+    ],
+)
+def test_lr_range_test_bad_arguments(kw, err, match):
+    X, y = _range_test_data()
+    with pytest.raises(err, match=match):
+        bl.lr_range_test(_range_test_net(), bl.SoftmaxCrossEntropy(), X, y, **kw)
+
+
+def test_lr_range_test_bad_data():
+    X, y = _range_test_data()
+    with pytest.raises(ValueError, match="same number of samples"):
+        bl.lr_range_test(_range_test_net(), bl.SoftmaxCrossEntropy(), X, y[:-1])
+    with pytest.raises(TypeError, match="Network"):
+        bl.lr_range_test(bl.Dense(4, 2), bl.SoftmaxCrossEntropy(), X, y)
