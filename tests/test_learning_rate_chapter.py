@@ -12,6 +12,7 @@ the machine's speed drifts too much for a timing assertion (benchmarks/run.py re
 
 from __future__ import annotations
 
+import concurrent.futures
 import json
 from pathlib import Path
 
@@ -77,9 +78,16 @@ def chapter_kernel_report():
     )
     probe = nbformat.v4.new_code_cell(PROBE)
     notebook.cells.append(probe)  # nbclient stores each result back into notebook.cells
-    with client.setup_kernel():
-        for index, cell in enumerate(notebook.cells):
-            client.execute_cell(cell, index)
+
+    def execute():
+        with client.setup_kernel():
+            for index, cell in enumerate(notebook.cells):
+                client.execute_cell(cell, index)
+
+    # In a thread of its own: nbclient leaves an event loop marked as running in the thread
+    # it ran in, and Playwright's sync API (the browser tests) refuses to start in such a one.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(execute).result()
     notebook.cells.pop()
     text = "".join(o.get("text", "") for o in probe.outputs if o.get("name") == "stdout")
     return notebook, json.loads(text)
