@@ -36,25 +36,12 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 HTML = ROOT / "_build" / "html"
-CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = Path(os.environ.get("BPL_SHOTS", "/tmp/bpl-shots"))
 PILOT = "book/learning_rate"
 
 OWN_BUDGET = 3_000_000  # bytes a page adds on top of the shared assets (its html, images, frames)
 TOTAL_BUDGET = 6_000_000  # everything a first visit downloads, shared theme and MathJax included
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-INSTALL_HINT = (
-    "Install Chromium (Debian/Ubuntu: `sudo apt-get install chromium`) and the Python package "
-    "playwright (in requirements.txt); do not run `playwright install`."
-)
 # ipykernel >= 7.3 logs this on the kernel's stderr whenever it runs over local TCP, which is how
 # the build executes notebooks; it is not a warning about the book.
 BENIGN = re.compile(r"\[IPKernelApp\] WARNING \| Kernel is running over TCP without encryption")
@@ -152,21 +139,6 @@ def site(book_build) -> str:
     yield f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()
     server.server_close()
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} not found. {INSTALL_HINT}")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.skip(f"playwright is not installed. {INSTALL_HINT}")
-    pw = sync_playwright().start()
-    chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-    yield chromium
-    chromium.close()
-    pw.stop()
 
 
 class Visit:

@@ -84,8 +84,8 @@ def chapter_kernel_report():
             for index, cell in enumerate(notebook.cells):
                 client.execute_cell(cell, index)
 
-    # In a thread of its own: nbclient leaves an event loop marked as running in the thread
-    # it ran in, and Playwright's sync API (the browser tests) refuses to start in such a one.
+    # In a thread of its own: nbclient drives its own asyncio loop, and the session's browser
+    # tests keep Playwright's sync-API loop in the main thread; the two must not share one.
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
         pool.submit(execute).result()
     notebook.cells.pop()

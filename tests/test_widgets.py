@@ -8,7 +8,6 @@ in a headless browser.
 
 import base64
 import json
-import shutil
 from html.parser import HTMLParser
 
 import matplotlib
@@ -569,21 +568,7 @@ def test_two_panels_receive_a_tuple_of_axes():
 
 
 # ---------------------------------------------------------------- browser
-CHROMIUM = "/usr/bin/chromium"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if shutil.which(CHROMIUM) is None:
-        pytest.skip(f"browser test skipped: {CHROMIUM} is not installed (apt-get install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield b
-        b.close()
+# the `browser` fixture (one Chromium for the session) is in tests/conftest.py
 
 
 def open_page(browser, html):
