@@ -619,7 +619,9 @@ class _FrameFigure:
         self._image = ipywidgets.Image(
             value=self.render(**{c.name: c.values[c.index] for c in self.controls}),
             format="png",
-            tooltip=self.alt,
+            # No tooltip=: jupyterlab_widgets 3.0.x fails to create an Image view that has a
+            # tooltip (ipywidgets issue 3860), so the live figure would not show at all.
+            # The caption below carries the description instead.
         )
         self._status = ipywidgets.HTML("")
         for w in self._live_controls.values():

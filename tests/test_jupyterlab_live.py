@@ -9,15 +9,17 @@ this test does what a reader does, in the real front-end:
    127.0.0.1 (a free port, token auth, no browser, fresh temporary Jupyter config, data,
    runtime, settings and IPython directories; the venv's own ``share/jupyter``, with the
    ipywidgets lab extension, is still found; announcements and update checks are off).
-2. Headless Chromium (Debian's ``/usr/bin/chromium`` through Python playwright; never
-   ``playwright install``) opens the notebook, waits for the kernel, runs all cells through
-   ``window.jupyterapp`` (``--LabApp.expose_app_in_browser``) and waits until they finished
-   without error.
+2. Headless Chromium (the session's ``browser`` fixture, tests/conftest.py: Debian's
+   ``/usr/bin/chromium`` through Python playwright; never ``playwright install``) opens the
+   notebook, waits for the kernel, runs all cells through ``window.jupyterapp``
+   (``--LabApp.expose_app_in_browser``), waits until they finished without error and fails,
+   quoting the JavaScript error, if any widget view could not be created.
 3. In the first live figure (``lr_figure``: a VBox with class ``bpl-live`` holding the
    ``SelectionSlider`` "learning rate η" and an ``ipywidgets.Image``, i.e. an
    ``img.widget-image`` whose ``src`` is a blob URL), it focuses the slider handle, presses
-   ArrowRight and then End, and asserts each time that the readout shows the next value and
-   that the image's ``src`` changed to a new, loaded image: the kernel redrew the figure.
+   ArrowRight and then End, and asserts each time that the readout shows the new value and
+   that the image's ``src`` changed to a new, loaded image with different bytes (sha-256 of
+   the blob): the kernel redrew the figure.
 
 Screenshots: the moved figure goes to /tmp/bpl-jupyterlab-live.png; on failure, the whole page
 goes to /tmp/bpl-jupyterlab-failure.png.
@@ -25,7 +27,6 @@ goes to /tmp/bpl-jupyterlab-failure.png.
 
 from __future__ import annotations
 
-import concurrent.futures
 import json
 import os
 import secrets
@@ -43,19 +44,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTER = ROOT / "book" / "learning_rate.ipynb"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-INSTALL_HINT = (
-    "Install Chromium (Debian/Ubuntu: `sudo apt-get install chromium`) and the Python package "
-    "playwright (in requirements.txt); do not run `playwright install`."
-)
 SUCCESS_SHOT = Path("/tmp/bpl-jupyterlab-live.png")
 FAILURE_SHOT = Path("/tmp/bpl-jupyterlab-failure.png")
 
@@ -244,31 +232,27 @@ JS_ERROR_OUTPUTS = """() => Array.from(document.querySelectorAll(
     .map((e) => e.innerText.slice(0, 500))"""
 
 
-def _drive(url: str, token: str, seen: dict) -> None:
+def _drive(browser, url: str, token: str, seen: dict) -> None:
     """Open, run and move the figure, noting each step in ``seen`` (raises AssertionError)."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        page = context.new_page()
+        page.set_default_timeout(REDRAW_TIMEOUT)
+        page.on(
+            "console",
+            lambda m: seen["console_errors"].append(m.text) if m.type == "error" else None,
+        )
         try:
-            context = browser.new_context(viewport={"width": 1400, "height": 1000})
-            page = context.new_page()
-            page.set_default_timeout(REDRAW_TIMEOUT)
-            page.on(
-                "console",
-                lambda m: seen["console_errors"].append(m.text) if m.type == "error" else None,
-            )
+            _drive_page(page, url, token, seen)
+        except BaseException:
             try:
-                _drive_page(page, url, token, seen)
-            except BaseException:
-                try:
-                    page.screenshot(path=str(FAILURE_SHOT), full_page=False)
-                    seen["steps"].append(f"failure screenshot: {FAILURE_SHOT}")
-                except Exception as err:  # noqa: BLE001 - best effort only
-                    seen["steps"].append(f"no failure screenshot: {err}")
-                raise
-        finally:
-            browser.close()
+                page.screenshot(path=str(FAILURE_SHOT))
+                seen["steps"].append(f"failure screenshot: {FAILURE_SHOT}")
+            except Exception as err:  # noqa: BLE001 - best effort only
+                seen["steps"].append(f"no failure screenshot: {err}")
+            raise
+    finally:
+        context.close()
 
 
 def _drive_page(page, url: str, token: str, seen: dict) -> None:
@@ -349,29 +333,21 @@ def _drive_page(page, url: str, token: str, seen: dict) -> None:
     step(f"screenshot of the moved figure: {SUCCESS_SHOT}")
 
 
-def test_learning_rate_slider_redraws_the_live_figure_in_jupyterlab(lab):
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} not found. {INSTALL_HINT}")
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        pytest.skip(f"playwright is not installed. {INSTALL_HINT}")
+def test_learning_rate_slider_redraws_the_live_figure_in_jupyterlab(browser, lab):
+    # `browser`: the session's one Chromium (tests/conftest.py), which skips, saying how to
+    # install it, when /usr/bin/chromium or playwright is missing
     url, token, log_path = lab
     FAILURE_SHOT.unlink(missing_ok=True)
-    # Playwright's sync API refuses a thread whose asyncio loop runs (nbclient, in other
-    # tests of the same session, may leave one marked running): drive it from a fresh thread.
     seen: dict = {"steps": [], "console_errors": []}
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        future = pool.submit(_drive, url, token, seen)
-        try:
-            future.result(timeout=150)
-        except Exception as err:
-            raise AssertionError(
-                f"{type(err).__name__}: {err}\nsteps:\n  "
-                + "\n  ".join(seen["steps"])
-                + "\nbrowser console errors:\n  "
-                + "\n  ".join(seen["console_errors"][-10:])
-                + f"\nscreenshot: {FAILURE_SHOT}\nJupyterLab log (tail):\n"
-                + log_path.read_text(errors="replace")[-2000:]
-            ) from err
+    try:
+        _drive(browser, url, token, seen)
+    except Exception as err:
+        raise AssertionError(
+            f"{type(err).__name__}: {err}\nsteps:\n  "
+            + "\n  ".join(seen["steps"])
+            + "\nbrowser console errors:\n  "
+            + "\n  ".join(seen["console_errors"][-10:])
+            + f"\nscreenshot: {FAILURE_SHOT}\nJupyterLab log (tail):\n"
+            + log_path.read_text(errors="replace")[-2000:]
+        ) from err
     print("\n".join(seen["steps"]))

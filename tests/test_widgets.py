@@ -642,3 +642,10 @@ def test_same_figure_twice_on_a_page_both_work(browser):
     assert roots.nth(1).get_attribute("data-bpl-frame") == "2"
     assert errors == []
     page.close()
+
+
+def test_live_image_has_no_tooltip():
+    # jupyterlab_widgets 3.0.x cannot create an Image view with a tooltip (ipywidgets issue
+    # 3860): the live figure then shows an error box instead of the figure in JupyterLab.
+    fig, _ = make()
+    assert not fig.image.tooltip
