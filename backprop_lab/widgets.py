@@ -244,8 +244,14 @@ class _FrameFigure:
         subplot_kw,
         layout,
         palette,
+        background=None,
     ):
         who = type(self).__name__
+        if background is not None and not callable(background):
+            raise TypeError(
+                f"{who} expected background to be a function background(axes), got "
+                f"{type(background).__name__}."
+            )
         self.controls: tuple[_Control, ...] = tuple(controls)
         self.caption = caption
         if not callable(draw):
@@ -304,6 +310,8 @@ class _FrameFigure:
         self.last_redraw_seconds: float | None = None
         self._figure: Figure | None = None
         self._axes: tuple | None = None
+        self._states: list[_AxesState] = []
+        self._background = background
         self._reuse_axes = layout == "frozen"
         self._frames: list[bytes] | None = None
         self._html: str | None = None
@@ -369,11 +377,12 @@ class _FrameFigure:
         """Axes ready for one frame: a blank figure's, or the reused ones reset.
 
         Creating axes (and their tick machinery) is about a third of a frame's cost, so
-        once the layout is frozen the same axes are reused and only what ``draw`` added is
-        taken away (:func:`_reset_axes`). :meth:`frames` verifies that this leaves nothing
-        behind (the first frame rendered again must give the same bytes) and falls back to
-        a blank figure per frame for a draw function that changes something the reset does
-        not restore.
+        once the layout is frozen the same axes are reused: what ``draw`` added is taken
+        away and each axes goes back to the state recorded after it was created and the
+        ``background`` (if any) was drawn (:class:`_AxesState`). :meth:`frames` verifies
+        that this leaves nothing behind (the first frame rendered again must give the same
+        bytes) and falls back to a blank figure per frame for a draw function that changes
+        something the reset does not restore.
         """
         fig = self._fig()
         if self._reuse_axes and self._axes is not None and self._positions is not None:
@@ -381,13 +390,27 @@ class _FrameFigure:
                 extra.remove()  # twin axes, colorbars: made by draw, so remade by it
             for text in list(fig.texts):
                 text.remove()
-            for ax in self._axes:
-                _reset_axes(ax)
+            for ax, state in zip(self._axes, self._states, strict=True):
+                state.restore(ax)
             return self._axes
         fig.clear()
         self._axes = tuple(
             fig.subplots(self.nrows, self.ncols, squeeze=False, subplot_kw=self.subplot_kw).ravel()
         )
+        if self._positions is not None:
+            for ax, pos in zip(self._axes, self._positions, strict=True):
+                ax.set_position(pos)
+        if self._background is not None:
+            try:
+                self._background(self._axes)
+            except Exception as err:
+                raise RuntimeError(
+                    f"{type(self).__name__}: the background function failed: "
+                    f"{type(err).__name__}: {err}."
+                ) from err
+        for ax in self._axes:
+            ax.set_prop_cycle(None)  # draw's colours never depend on the background's
+        self._states = [_AxesState(ax) for ax in self._axes]
         return self._axes
 
     def _draw_on_figure(self, full: dict) -> Figure:
@@ -693,6 +716,10 @@ class InteractiveFigure(_FrameFigure):
         render twice as fast). ``"constrained"``: lay out every frame anew.
     palette : bool
         Store frames as 256-colour PNGs (default; about 4x smaller, same look).
+    background : callable ``background(axes)``, optional
+        Draws what does not depend on the controls (a loss surface's contours, fixed
+        ticks, axis labels) once; every frame then starts from it, and ``draw`` adds only
+        what changes. Saves the background's cost on every frame and live redraw.
 
     Attributes
     ----------
@@ -733,6 +760,7 @@ class InteractiveFigure(_FrameFigure):
         subplot_kw: dict | None = None,
         layout: str = "frozen",
         palette: bool = True,
+        background: Callable | None = None,
     ):
         if isinstance(controls, _Control):
             controls = [controls]
@@ -780,6 +808,7 @@ class InteractiveFigure(_FrameFigure):
             subplot_kw=subplot_kw,
             layout=layout,
             palette=palette,
+            background=background,
         )
 
 
@@ -842,6 +871,7 @@ class Animation(_FrameFigure):
         subplot_kw: dict | None = None,
         layout: str = "frozen",
         palette: bool = True,
+        background: Callable | None = None,
     ):
         if isinstance(n_frames, bool) or not isinstance(n_frames, int | np.integer):
             raise TypeError(f"Animation expected n_frames to be an integer, got {n_frames!r}.")
@@ -867,6 +897,7 @@ class Animation(_FrameFigure):
             subplot_kw=subplot_kw,
             layout=layout,
             palette=palette,
+            background=background,
         )
 
     def _call_draw(self, axes, values: dict):
@@ -919,36 +950,68 @@ class Animation(_FrameFigure):
         return f'<span class="bpl-buttons">{buttons}</span>{super()._controls_html()}'
 
 
-def _reset_axes(ax) -> None:
-    """Take away what a draw function added to ``ax`` and restore a new axes' defaults."""
-    for artists in (ax.lines, ax.collections, ax.patches, ax.texts, ax.images, ax.artists,
-                    ax.tables):
-        for artist in list(artists):
-            artist.remove()
-    legend = ax.get_legend()
-    if legend is not None:
-        legend.remove()
-    for loc in ("left", "center", "right"):
-        ax.set_title("", loc=loc)
-    ax.set_xlabel("")
-    ax.set_ylabel("")
-    ax.set_xscale("linear")
-    ax.set_yscale("linear")
-    ax.set_aspect("auto")
-    ax.set_prop_cycle(None)
-    ax.set_axis_on()
-    ax.grid(matplotlib.rcParams["axes.grid"])
-    for axis in (ax.xaxis, ax.yaxis):
-        axis.set_major_locator(matplotlib.ticker.AutoLocator())
-        axis.set_major_formatter(matplotlib.ticker.ScalarFormatter())
-        axis.set_minor_locator(matplotlib.ticker.NullLocator())
-        axis.set_minor_formatter(matplotlib.ticker.NullFormatter())
-    ax.dataLim.set_points(matplotlib.transforms.Bbox.null().get_points())
-    ax.ignore_existing_data_limits = True
-    ax.set_autoscale_on(True)
-    ax.set_xlim(0, 1)  # a new axes' limits; autoscaling then follows the new data
-    ax.set_ylim(0, 1)
-    ax.set_autoscale_on(True)
+_ARTIST_LISTS = ("lines", "collections", "patches", "texts", "images", "artists", "tables")
+
+
+def _artists(ax) -> list:
+    return [a for name in _ARTIST_LISTS for a in getattr(ax, name)]
+
+
+class _AxesState:
+    """What a reused axes is reset to before each frame: a new axes' state, or the state
+    right after the figure's ``background`` was drawn (its artists are kept)."""
+
+    def __init__(self, ax) -> None:
+        self.keep = set(map(id, _artists(ax)))
+        self.titles = {loc: ax.get_title(loc) for loc in ("left", "center", "right")}
+        self.labels = (ax.get_xlabel(), ax.get_ylabel())
+        self.scales = (ax.get_xscale(), ax.get_yscale())
+        self.aspect = ax.get_aspect()
+        self.axison = ax.axison
+        self.tickers = [
+            (axis.get_major_locator(), axis.get_major_formatter(),
+             axis.get_minor_locator(), axis.get_minor_formatter())
+            for axis in (ax.xaxis, ax.yaxis)
+        ]
+        self.data_lim = ax.dataLim.get_points().copy()
+        self.ignore_data_lim = ax.ignore_existing_data_limits
+        self.lims = (ax.get_xlim(), ax.get_ylim())
+        self.autoscale = (ax.get_autoscalex_on(), ax.get_autoscaley_on())
+
+    def restore(self, ax) -> None:
+        """Take away what ``draw`` added to ``ax`` and put the recorded state back."""
+        for artist in _artists(ax):
+            if id(artist) not in self.keep:
+                artist.remove()
+        legend = ax.get_legend()
+        if legend is not None:
+            legend.remove()
+        for loc, title in self.titles.items():
+            ax.set_title(title, loc=loc)
+        ax.set_xlabel(self.labels[0])
+        ax.set_ylabel(self.labels[1])
+        ax.set_xscale(self.scales[0])  # resets the tickers: restored just below
+        ax.set_yscale(self.scales[1])
+        for axis, (major, major_fmt, minor, minor_fmt) in zip(
+            (ax.xaxis, ax.yaxis), self.tickers, strict=True
+        ):
+            axis.set_major_locator(major)
+            axis.set_major_formatter(major_fmt)
+            axis.set_minor_locator(minor)
+            axis.set_minor_formatter(minor_fmt)
+        ax.set_aspect(self.aspect)
+        ax.set_prop_cycle(None)
+        if self.axison:
+            ax.set_axis_on()
+        else:
+            ax.set_axis_off()
+        ax.grid(matplotlib.rcParams["axes.grid"])
+        ax.dataLim.set_points(self.data_lim.copy())
+        ax.ignore_existing_data_limits = self.ignore_data_lim
+        ax.set_xlim(*self.lims[0])
+        ax.set_ylim(*self.lims[1])
+        ax.set_autoscalex_on(self.autoscale[0])
+        ax.set_autoscaley_on(self.autoscale[1])
 
 
 # --------------------------------------------------------------------------- html bits

@@ -15,6 +15,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 import ipywidgets  # noqa: E402
+import matplotlib.ticker  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
@@ -649,3 +650,54 @@ def test_live_image_has_no_tooltip():
     # 3860): the live figure then shows an error box instead of the figure in JupyterLab.
     fig, _ = make()
     assert not fig.image.tooltip
+
+
+# ---------------------------------------------------------------- background
+def _surface_background(axes):
+    (ax,) = axes
+    x, y = np.meshgrid(np.linspace(-1, 1, 21), np.linspace(-1, 1, 21))
+    ax.contourf(x, y, x**2 + 3 * y**2, levels=6)
+    ax.set_xlabel("w1")
+    ax.set_xlim(-1, 1)
+    ax.set_ylim(-1, 1)
+    ax.xaxis.set_major_locator(matplotlib.ticker.FixedLocator([-1, 0, 1]))
+
+
+def _path_draw(axes, a):
+    (ax,) = axes
+    ax.plot([-1, 0, a], [1, 0.5, 0], marker="o")
+    ax.set_title(f"a = {a}")
+
+
+def test_background_is_drawn_once_and_frames_equal_fresh_ones():
+    calls = []
+
+    def background(axes):
+        calls.append(1)
+        _surface_background(axes)
+
+    kw = dict(figsize=(2.5, 2), dpi=40, alt="x", background=background)
+    fig = InteractiveFigure(_path_draw, [Slider("a", [-0.5, 0.0, 0.5, 1.0])], **kw)
+    frames = fig.frames()
+    assert fig._reuse_axes, "the reset should restore everything this draw changes"
+    assert len(calls) <= 2  # the layout pass, then at most one set of fresh axes
+    fresh = InteractiveFigure(_path_draw, [Slider("a", [-0.5, 0.0, 0.5, 1.0])], **kw)
+    fresh._reuse_axes = False
+    assert fresh.frames() == frames
+    assert len(set(frames)) == 4
+    # the background is really there: a frame differs from the same figure without it
+    bare = InteractiveFigure(_path_draw, [Slider("a", [-0.5, 0.0, 0.5, 1.0])],
+                             figsize=(2.5, 2), dpi=40, alt="x")
+    assert bare.frames()[0] != frames[0]
+
+
+def test_background_errors():
+    with pytest.raises(TypeError, match="background to be a function"):
+        InteractiveFigure(_path_draw, [Slider("a", [1.0])], alt="x", background="contours")
+
+    def broken(axes):
+        raise KeyError("grid")
+
+    fig = InteractiveFigure(_path_draw, [Slider("a", [1.0])], alt="x", background=broken)
+    with pytest.raises(RuntimeError, match="background function failed: KeyError"):
+        fig.frames()
