@@ -48,12 +48,7 @@ def check_positive_float(value, name: str, who: str, *, allow_zero: bool = False
     bad = (value < 0) if allow_zero else (value <= 0)
     if bad or not np.isfinite(value):
         bound = ">= 0" if allow_zero else "> 0"
-        raise ValueError(
-            f"{who} expected a finite {name} {bound}, got {value}. "
-            f"Choose a {name} such as 0.01."
-            if name == "lr"
-            else f"{who} expected a finite {name} {bound}, got {value}."
-        )
+        raise ValueError(f"{who} expected a finite {name} {bound}, got {value}.")
     return value
 
 

@@ -34,7 +34,7 @@ import numbers
 
 import numpy as np
 
-from ._checks import lookup
+from ._checks import check_positive_float, lookup
 from .network import Network
 
 __all__ = ["SGD", "Adam", "Optimizer", "RMSProp", "get_optimizer"]
@@ -69,17 +69,6 @@ def _check_unit_interval(value, name: str, who: str, hint: str) -> float:
     value = float(value)
     if not 0.0 <= value < 1.0:
         raise ValueError(f"{who} expected 0 <= {name} < 1, got {value}. {hint}")
-    return value
-
-
-def _check_nonnegative(value, name: str, who: str, *, strict: bool = False) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{who} expected {name} to be a number, got {value!r}.")
-    value = float(value)
-    bad = value <= 0 if strict else value < 0
-    if bad or not math.isfinite(value):
-        bound = "> 0" if strict else ">= 0"
-        raise ValueError(f"{who} expected a finite {name} {bound}, got {value}.")
     return value
 
 
@@ -216,7 +205,9 @@ class SGD(Optimizer):
                 "Pass momentum=0.9, for example."
             )
         self.nesterov = nesterov
-        self.weight_decay = _check_nonnegative(weight_decay, "weight_decay", "SGD()")
+        self.weight_decay = check_positive_float(
+            weight_decay, "weight_decay", "SGD()", allow_zero=True
+        )
         # velocity b per parameter; None until the first step (torch starts it at g)
         self.velocity: list[np.ndarray | None] = [None] * len(self._slots)
         if self.weight_decay:
@@ -291,11 +282,13 @@ class RMSProp(Optimizer):
     ) -> None:
         super().__init__(net, lr)
         self.alpha = _check_unit_interval(alpha, "alpha", "RMSProp()", "A typical value is 0.99.")
-        self.eps = _check_nonnegative(eps, "eps", "RMSProp()", strict=True)
+        self.eps = check_positive_float(eps, "eps", "RMSProp()")
         self.momentum = _check_unit_interval(
             momentum, "momentum", "RMSProp()", "A typical value is 0.9."
         )
-        self.weight_decay = _check_nonnegative(weight_decay, "weight_decay", "RMSProp()")
+        self.weight_decay = check_positive_float(
+            weight_decay, "weight_decay", "RMSProp()", allow_zero=True
+        )
         self.square_avg = [np.zeros_like(t) for t in self._tmp]
         self.velocity = [np.zeros_like(t) for t in self._tmp] if self.momentum else None
         self._avg = [np.empty_like(t) for t in self._tmp]
@@ -390,8 +383,10 @@ class Adam(Optimizer):
             _check_unit_interval(betas[0], "betas[0]", "Adam()", "The default is 0.9."),
             _check_unit_interval(betas[1], "betas[1]", "Adam()", "The default is 0.999."),
         )
-        self.eps = _check_nonnegative(eps, "eps", "Adam()", strict=True)
-        self.weight_decay = _check_nonnegative(weight_decay, "weight_decay", "Adam()")
+        self.eps = check_positive_float(eps, "eps", "Adam()")
+        self.weight_decay = check_positive_float(
+            weight_decay, "weight_decay", "Adam()", allow_zero=True
+        )
         self._n = [np.zeros_like(t) for t in self._tmp]  # m / (1 - beta1)
         self._u = [np.zeros_like(t) for t in self._tmp]  # v / (1 - beta2)
         if self.weight_decay:

@@ -85,8 +85,6 @@ from pathlib import Path
 
 import ipywidgets
 import matplotlib
-import matplotlib.ticker
-import matplotlib.transforms
 import numpy as np
 import PIL.Image
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -415,10 +413,7 @@ class _FrameFigure:
 
     def _draw_on_figure(self, full: dict) -> Figure:
         fig = self._fig()
-        axes = self._fresh_axes()
-        if self._positions is not None:
-            for ax, pos in zip(axes, self._positions, strict=True):
-                ax.set_position(pos)
+        axes = self._fresh_axes()  # already at the frozen positions, if any
         if self.show_values:
             fig.suptitle(self._describe(full), fontsize=10)
         try:
