@@ -18,19 +18,32 @@ from __future__ import annotations
 import numpy as np
 
 from ._checks import check_float_array, lookup
-from .activations import softmax
 
 __all__ = ["MSE", "BinaryCrossEntropy", "Loss", "SoftmaxCrossEntropy", "get_loss"]
 
 
 class Loss:
-    """Base class: ``forward(Y_hat, y) -> float`` then ``backward() -> dY_hat``."""
+    """Base class: ``forward(Y_hat, y) -> float`` then ``backward() -> dY_hat``.
+
+    Subclasses implement ``_check(Y_hat, y)`` (validate and return the arrays),
+    ``_forward(Y_hat, y)`` (compute the loss on checked arrays and fill ``cache``) and
+    ``_backward()``. :func:`~backprop_lab.fit` checks the targets once for the whole data
+    set and then calls ``_forward`` on every batch, as :class:`~backprop_lab.Network`
+    calls its layers' underscored methods.
+    """
 
     def __init__(self) -> None:
         self.cache: dict[str, np.ndarray] = {}
 
     def __call__(self, Y_hat, y) -> float:
         return self.forward(Y_hat, y)
+
+    def forward(self, Y_hat, y) -> float:
+        """The mean loss of predictions ``Y_hat`` against targets ``y``, as a Python float.
+
+        Checks both arrays, then caches what :meth:`backward` needs.
+        """
+        return self._forward(*self._check(Y_hat, y))
 
     def backward(self) -> np.ndarray:
         r"""Return :math:`\partial L/\partial \hat Y` for the last ``forward``."""
@@ -43,6 +56,12 @@ class Loss:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
+
+    def _check(self, Y_hat, y) -> tuple[np.ndarray, np.ndarray]:
+        raise NotImplementedError
+
+    def _forward(self, Y_hat: np.ndarray, y: np.ndarray) -> float:
+        raise NotImplementedError
 
     def _backward(self) -> np.ndarray:
         raise NotImplementedError
@@ -81,8 +100,10 @@ class MSE(Loss):
            [3.]])
     """
 
-    def forward(self, Y_hat, y) -> float:
-        Y_hat, y = self._check_same_shape(Y_hat, y, "MSE.forward()")
+    def _check(self, Y_hat, y):
+        return self._check_same_shape(Y_hat, y, "MSE.forward()")
+
+    def _forward(self, Y_hat, y) -> float:
         diff = Y_hat - y
         self.cache = {"diff": diff}
         return float(np.mean(diff * diff))
@@ -110,17 +131,22 @@ class BinaryCrossEntropy(Loss):
     array([ 1., -1.])
     """
 
-    def forward(self, Y_hat, y) -> float:
+    def _check(self, Y_hat, y):
         who = "BinaryCrossEntropy.forward()"
         P, y = self._check_same_shape(Y_hat, y, who)
-        if P.min() < 0 or P.max() > 1:
-            raise ValueError(
-                f"{who} expected probabilities in [0, 1], got values from {P.min():.4g} to "
-                f"{P.max():.4g}. Put a Sigmoid as the last layer, or use "
-                "SoftmaxCrossEntropy on logits."
-            )
         if not np.isin(y, (0, 1)).all():
             raise ValueError(f"{who} expected targets y of 0 and 1, got {np.unique(y)[:5]}.")
+        return P, y
+
+    def _forward(self, P, y) -> float:
+        # Checked here, at every batch, not in _check: the clipping below would turn a
+        # network output outside [0, 1] into a finite, wrong loss instead of an error.
+        if P.min() < 0 or P.max() > 1:
+            raise ValueError(
+                f"BinaryCrossEntropy.forward() expected probabilities in [0, 1], got values "
+                f"from {P.min():.4g} to {P.max():.4g}. Put a Sigmoid as the last layer, or "
+                "use SoftmaxCrossEntropy on logits."
+            )
         eps = 1e-7 if P.dtype == np.float32 else 1e-12
         Pc = np.clip(P, eps, 1 - eps)
         self.cache = {"P": Pc, "y": y}
@@ -152,7 +178,7 @@ class SoftmaxCrossEntropy(Loss):
     array([[ 0.5, -0.5]])
     """
 
-    def forward(self, Y_hat, y) -> float:
+    def _check(self, Y_hat, y):
         who = "SoftmaxCrossEntropy.forward()"
         Z = check_float_array(Y_hat, "Y_hat (the logits)", who)
         y = np.asarray(y)
@@ -177,16 +203,19 @@ class SoftmaxCrossEntropy(Loss):
                 f"{who} expected labels in 0..{K - 1} (one per logit column), got labels from "
                 f"{y.min()} to {y.max()}. Check that the last Dense layer has one output per class."
             )
+        return Z, y
+
+    def _forward(self, Z, y) -> float:
         shifted = Z - Z.max(axis=1, keepdims=True)
-        log_norm = np.log(np.exp(shifted).sum(axis=1))
-        rows = np.arange(n)
-        self.cache = {"Z": Z, "y": y}
-        return float(np.mean(log_norm - shifted[rows, y]))
+        E = np.exp(shifted)
+        S = E.sum(axis=1, keepdims=True)
+        self.cache = {"E": E, "S": S, "y": y}  # backward reuses the exponentials
+        return float(np.mean(np.log(S[:, 0]) - shifted[np.arange(len(y)), y]))
 
     def _backward(self):
-        Z, y = self.cache["Z"], self.cache["y"]
+        E, S, y = self.cache["E"], self.cache["S"], self.cache["y"]
         n = len(y)
-        dZ = softmax(Z)
+        dZ = E / S  # P = softmax(Z), the same operations as activations.softmax
         dZ[np.arange(n), y] -= 1
         dZ /= n
         return dZ

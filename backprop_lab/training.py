@@ -510,6 +510,9 @@ def fit(
     n_batches = len(bounds)
     batch_lr = schedule is not None and schedule_every == "batch"
     batch_losses = history.batch_loss
+    # y was checked against the loss once, above: batches skip the checks, unless the loss
+    # is a subclass with its own forward(), which then sees every batch.
+    batch_loss = loss._forward if type(loss).forward is Loss.forward else loss.forward
 
     for cb in callbacks:
         cb.on_train_begin(net, history)
@@ -538,7 +541,7 @@ def fit(
                     for layer in layers:
                         A = layer._forward(A)
                     try:
-                        L = loss.forward(A, yb)
+                        L = batch_loss(A, yb)
                     except ValueError:
                         if np.isfinite(A).all():
                             raise

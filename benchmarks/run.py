@@ -1,9 +1,10 @@
 """`make bench`: the speed figures of backprop_lab, measured side by side in one run.
 
-Machines here are shared and noisy, so every comparison is a ratio of medians measured in
-the same process, alternating the two contenders epoch by epoch, with numpy's BLAS and
-torch pinned to the same number of threads. PyTorch is optional: without it the ratios to
-PyTorch are skipped and the other figures are printed.
+Machines here are shared and noisy, so every comparison is measured side by side in one
+process: the contenders alternate epoch by epoch, each ratio is taken between neighbouring
+epochs, and the figure printed is the median of those ratios, with their range in
+brackets. numpy's BLAS and torch are pinned to the same number of threads. PyTorch is
+optional: without it the ratios to PyTorch are skipped and the other figures are printed.
 
 Usage: python benchmarks/run.py [--quick] [--epochs N] [--skip-chapter]
 """
@@ -37,7 +38,7 @@ RESULTS: list[tuple[str, str, str, bool | None]] = []
 def report(name: str, value: str, goal: str, ok: bool | None) -> None:
     RESULTS.append((name, value, goal, ok))
     mark = {True: "ok", False: "MISSED", None: "-"}[ok]
-    print(f"  {name:<58} {value:>14}   goal {goal:<10} {mark}", flush=True)
+    print(f"  {name:<68} {value:>10}   goal {goal:<10} {mark}", flush=True)
 
 
 def median(xs):
@@ -93,27 +94,42 @@ def torch_epoch(model, opt, tX, ty, batch_size, seed):
 
 
 def matmul_epoch(sizes, n, batch_size, dtype, rng):
-    """The time of an epoch's matrix products alone (forward, dW, and dX but the first)."""
+    """The time of an epoch's matrix products alone, called as ``Dense`` calls them.
+
+    Per batch: ``Z = A @ W`` for every layer; ``dW = A.T @ dZ`` written into a gradient
+    buffer with ``out=`` (as ``Dense._backward`` does); ``dA = dZ @ W.T`` for every layer
+    but the first.
+    """
     Ws = [rng.standard_normal((a, b)).astype(dtype) for a, b in zip(sizes, sizes[1:], strict=False)]
-    Xb = rng.standard_normal((batch_size, sizes[0])).astype(dtype)
-    acts = [Xb] + [rng.standard_normal((batch_size, b)).astype(dtype) for b in sizes[1:]]
+    dWs = [np.empty_like(W) for W in Ws]
+    acts = [rng.standard_normal((batch_size, b)).astype(dtype) for b in sizes]
     t = time.perf_counter()
     for _ in range(0, n, batch_size):
         for k, W in enumerate(Ws):
             acts[k] @ W
         for k in range(len(Ws) - 1, -1, -1):
-            acts[k].T @ acts[k + 1]
+            np.matmul(acts[k].T, acts[k + 1], out=dWs[k])
             if k > 0:
                 acts[k + 1] @ Ws[k].T
     return time.perf_counter() - t
 
 
-def compare(sizes, X, y, batch_size, epochs, dtype, matmul=False):
-    """Alternate our epoch, torch's and (optionally) the matrix products alone; return medians.
+def paired(numerators, denominators):
+    """Median and range of the ratios of measurements taken back to back.
 
-    Alternating epoch by epoch keeps each ratio a side-by-side measurement: the machine's
-    speed drifts by up to 2x over minutes, which separate blocks of runs would mistake for
-    a difference between the contenders.
+    Each ratio compares two runs made seconds apart, so a drift of the machine's speed
+    (up to 2x over minutes on these shared machines) cancels in it; the median then
+    discards the pairs that a burst of load hit on one side only.
+    """
+    ratios = [a / b for a, b in zip(numerators, denominators, strict=True)]
+    return median(ratios), min(ratios), max(ratios)
+
+
+def compare(sizes, X, y, batch_size, epochs, dtype, matmul=False):
+    """Per epoch, back to back: the matrix products alone (optionally), our epoch, torch's.
+
+    Returns the lists of times. Our epoch sits between the two others, so both of its
+    ratios come from neighbouring measurements.
     """
     net = make_net(sizes, dtype)
     opt = bl.SGD(net, lr=0.01)
@@ -126,13 +142,12 @@ def compare(sizes, X, y, batch_size, epochs, dtype, matmul=False):
         torch_epoch(model, topt, tX, ty, batch_size, 0)  # warm-up
     ours_epoch(net, opt, X, y, batch_size, 0)  # warm-up
     for e in range(epochs):
+        if matmul:
+            products.append(matmul_epoch(sizes, len(X), batch_size, dtype, rng))
         ours.append(ours_epoch(net, opt, X, y, batch_size, e + 1))
         if torch is not None:
             theirs.append(torch_epoch(model, topt, tX, ty, batch_size, e + 1))
-        if matmul:
-            products.append(matmul_epoch(sizes, len(X), batch_size, dtype, rng))
-    return (median(ours), median(theirs) if theirs else None,
-            median(products) if products else None)
+    return ours, theirs, products
 
 
 # ----------------------------------------------------------------------------- sections
@@ -147,14 +162,16 @@ def bench_engine(epochs, quick):
     for dtype, goal in [(np.float32, 1.10), (np.float64, 1.15)]:
         X = X64.astype(dtype)
         name = np.dtype(dtype).name
-        ours, theirs, mm = compare(sizes, X, y, 128, epochs, dtype, matmul=True)
-        report(f"backprop_lab SGD epoch, {name}", f"{ours:.3f} s", "", None)
-        if theirs is not None:
-            report(f"PyTorch SGD epoch, {name}", f"{theirs:.3f} s", "", None)
-            report(f"ratio backprop_lab / PyTorch, {name}", f"{ours / theirs:.3f}",
-                   f"<= {goal:.2f}", ours / theirs <= goal)
-        report(f"share of the epoch in its matrix products, {name}", f"{mm / ours:.1%}",
-               ">= 65 %", mm / ours >= 0.65)
+        ours, theirs, products = compare(sizes, X, y, 128, epochs, dtype, matmul=True)
+        report(f"backprop_lab SGD epoch, {name}", f"{median(ours):.3f} s", "", None)
+        if theirs:
+            report(f"PyTorch SGD epoch, {name}", f"{median(theirs):.3f} s", "", None)
+            r, lo, hi = paired(ours, theirs)
+            report(f"ratio backprop_lab / PyTorch, {name} [{lo:.2f}-{hi:.2f}]", f"{r:.3f}",
+                   f"<= {goal:.2f}", r <= goal)
+        r, lo, hi = paired(products, ours)
+        report(f"share of the epoch in its matrix products, {name} [{lo:.0%}-{hi:.0%}]",
+               f"{r:.1%}", ">= 65 %", r >= 0.65)
     # Adam against SGD, alternating epoch by epoch like every other comparison here
     X32 = X64.astype(np.float32)
     sgd_net, adam_net = make_net(sizes, np.float32), make_net(sizes, np.float32)
@@ -163,8 +180,9 @@ def bench_engine(epochs, quick):
     for e in range(epochs + 1):  # the first of each is a warm-up
         sgd_times.append(ours_epoch(sgd_net, sgd, X32, y, 128, e))
         adam_times.append(ours_epoch(adam_net, adam, X32, y, 128, e))
-    ratio = median(adam_times[1:]) / median(sgd_times[1:])
-    report("Adam epoch / SGD epoch, float32", f"{ratio:.3f}", "<= 1.30", ratio <= 1.3)
+    r, lo, hi = paired(adam_times[1:], sgd_times[1:])
+    report(f"Adam epoch / SGD epoch, float32 [{lo:.2f}-{hi:.2f}]", f"{r:.3f}", "<= 1.30",
+           r <= 1.3)
 
 
 def bench_digits(epochs):
@@ -174,11 +192,12 @@ def bench_digits(epochs):
     print(f"\nDigits data: {X.shape[0]} x 64, {sizes}, ReLU, batch 32, float64, "
           f"medians of {epochs} epochs")
     ours, theirs, _ = compare(sizes, X, y, 32, epochs, np.float64)
-    report("backprop_lab digits epoch", f"{ours * 1e3:.1f} ms", "", None)
-    if theirs is not None:
-        report("PyTorch digits epoch", f"{theirs * 1e3:.1f} ms", "", None)
-        report("ratio backprop_lab / PyTorch, digits", f"{ours / theirs:.3f}", "<= 0.65",
-               ours / theirs <= 0.65)
+    report("backprop_lab digits epoch", f"{median(ours) * 1e3:.1f} ms", "", None)
+    if theirs:
+        report("PyTorch digits epoch", f"{median(theirs) * 1e3:.1f} ms", "", None)
+        r, lo, hi = paired(ours, theirs)
+        report(f"ratio backprop_lab / PyTorch, digits [{lo:.2f}-{hi:.2f}]", f"{r:.3f}",
+               "<= 0.65", r <= 0.65)
 
 
 def bench_value():
@@ -263,7 +282,7 @@ def bench_chapter():
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller data, 3 epochs")
-    parser.add_argument("--epochs", type=int, default=5)
+    parser.add_argument("--epochs", type=int, default=7)
     parser.add_argument("--skip-chapter", action="store_true")
     args = parser.parse_args()
     epochs = 3 if args.quick else max(args.epochs, 5)

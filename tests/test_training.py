@@ -93,6 +93,27 @@ def test_loss_is_the_sample_weighted_mean_of_batch_losses_and_last_batch_counts(
         assert history.loss[e] == pytest.approx((batch * sizes).sum() / 10, rel=1e-14)
 
 
+def test_batch_losses_equal_the_checked_forward_on_the_same_batch():
+    """fit() skips the per-batch checks; the numbers must not change."""
+    X, y = xor_data(12)
+    net = xor_net()
+    start = params_of(net)
+    history = fit(net, SoftmaxCrossEntropy(), SGD(net, lr=0.1), X, y, epochs=1, batch_size=12,
+                  shuffle=False)
+    for p, p0 in zip(net.parameters(), start, strict=True):
+        p[...] = p0
+    assert history.batch_loss[0] == SoftmaxCrossEntropy().forward(net.forward(X), y)
+
+
+def test_bce_on_outputs_outside_unit_interval_fails_inside_fit():
+    """The probability range is a property of each batch's output, so fit() checks it too."""
+    X, y = xor_data(20)
+    net = xor_net(n_out=1)  # no Sigmoid at the end: outputs are not probabilities
+    with pytest.raises(ValueError, match=r"probabilities in \[0, 1\].*Sigmoid"):
+        fit(net, BinaryCrossEntropy(), SGD(net, lr=0.1), X, y.reshape(-1, 1).astype(float),
+            epochs=1, batch_size=10)
+
+
 class RecordingMSE(MSE):
     """MSE that remembers the targets of every batch it saw."""
 
