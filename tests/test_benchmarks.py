@@ -1,0 +1,75 @@
+"""`make bench` keeps working and compares like with like (the timings themselves are not tested).
+
+The benchmark's figures are only meaningful if PyTorch computes the same function from the
+same weights, and if the "matrix products alone" are the products an epoch really makes.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def bench():
+    spec = importlib.util.spec_from_file_location("bench_run", ROOT / "benchmarks" / "run.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_paired_ratios_are_taken_pair_by_pair(bench):
+    # pair by pair: 2/1, 4/2, 9/3; a ratio of medians would give 4/2 = 2 as well but
+    # (2, 2, 3) is what neighbouring measurements say
+    assert bench.paired([2.0, 4.0, 9.0], [1.0, 2.0, 3.0]) == (2.0, 2.0, 3.0)
+    with pytest.raises(ValueError):
+        bench.paired([1.0, 2.0], [1.0])  # unequal lists are a bug in the caller
+
+
+def test_matrix_products_alone_are_those_of_dense(bench):
+    """matmul_epoch writes dW into a buffer, as Dense._backward does, for every layer."""
+    calls = []
+    real = np.matmul
+
+    class Spy:
+        def __call__(self, a, b, out=None):
+            calls.append((a.shape, b.shape, out is not None))
+            return real(a, b, out=out)
+
+    sizes, n, batch = [6, 5, 4, 3], 8, 4
+    bench.np.matmul = Spy()
+    try:
+        bench.matmul_epoch(sizes, n, batch, np.float64, np.random.default_rng(0))
+    finally:
+        bench.np.matmul = real
+    # the ``@`` products do not go through np.matmul; the dW products (with out=) do
+    # two batches, each with dW = A.T @ dZ from the last layer back to the first
+    assert calls == [((4, 4), (4, 3), True), ((5, 4), (4, 4), True), ((6, 4), (4, 5), True)] * 2
+
+
+def test_compare_alternates_and_returns_one_time_per_epoch(bench):
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((64, 6)).astype(np.float32)
+    y = rng.integers(0, 3, 64)
+    ours, theirs, products = bench.compare([6, 5, 3], X, y, 16, 3, np.float32, matmul=True)
+    assert len(ours) == len(products) == 3
+    assert len(theirs) == (3 if bench.torch is not None else 0)
+    assert all(t > 0 for t in ours + theirs + products)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_torch_model_computes_the_same_function_from_the_same_weights(bench, dtype):
+    torch = pytest.importorskip("torch")
+    net = bench.make_net([7, 6, 5, 3], dtype)
+    model = bench.torch_net(net)
+    X = np.random.default_rng(1).standard_normal((9, 7)).astype(dtype)
+    with torch.no_grad():
+        out = model(torch.from_numpy(X)).numpy()
+    assert out.dtype == dtype
+    tol = 1e-5 if dtype == np.float32 else 1e-12
+    np.testing.assert_allclose(out, net.predict(X), rtol=tol, atol=tol)
