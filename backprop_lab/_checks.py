@@ -60,6 +60,8 @@ def check_float_array(X, name: str, who: str, *, ndim: int | None = 2, dtype=Non
     and converted to ``dtype`` (float64 if not given). Float arrays keep their own
     dtype unless ``dtype`` is given, so float32 is never silently upcast.
     """
+    if X is None:
+        raise TypeError(f"{who} expected {name} to be an array of numbers, got None.")
     if isinstance(X, np.ndarray):
         arr = X
     else:
@@ -77,6 +79,11 @@ def check_float_array(X, name: str, who: str, *, ndim: int | None = 2, dtype=Non
         )
     if arr.dtype.kind != "f":
         raise TypeError(f"{who} expected {name} with a float dtype, got {arr.dtype}.")
+    if arr.dtype not in FLOAT_DTYPES and dtype is None:
+        raise TypeError(
+            f"{who} expected {name} of dtype float32 or float64, got {arr.dtype}. "
+            f"Convert it first: {name}.astype(np.float32)."
+        )
     if ndim is not None and arr.ndim != ndim:
         hint = ""
         if ndim == 2 and arr.ndim == 1:
@@ -89,6 +96,10 @@ def check_float_array(X, name: str, who: str, *, ndim: int | None = 2, dtype=Non
             f"got shape {arr.shape}.{hint}"
             if ndim == 2
             else f"{who} expected {name} with {ndim} dimensions, got shape {arr.shape}."
+        )
+    if ndim == 2 and arr.shape[1] == 0:
+        raise ValueError(
+            f"{who} expected {name} with at least one feature (column), got shape {arr.shape}."
         )
     if dtype is not None and arr.dtype != np.dtype(dtype):
         arr = arr.astype(dtype)
@@ -116,15 +127,21 @@ def check_same_length(X: np.ndarray, y: np.ndarray, who: str, xname="X", yname="
         )
 
 
-def check_rng(rng, who: str) -> np.random.Generator:
-    """Return a ``numpy.random.Generator`` from ``None``, a seed or a Generator."""
-    if rng is None or (isinstance(rng, numbers.Integral) and not isinstance(rng, bool)):
-        return np.random.default_rng(rng)
+def check_rng(rng, who: str, name: str = "rng") -> np.random.Generator:
+    """Return a ``numpy.random.Generator`` from ``None``, a seed ``>= 0`` or a Generator."""
+    if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
+        if rng < 0:
+            raise ValueError(
+                f"{who} expected {name} to be an integer seed >= 0, got {rng}. Use {name}=0, for example."
+            )
+        return np.random.default_rng(int(rng))
+    if rng is None:
+        return np.random.default_rng()
     if isinstance(rng, np.random.Generator):
         return rng
     raise TypeError(
-        f"{who} expected rng to be None, an integer seed or a numpy.random.Generator, "
-        f"got {type(rng).__name__}. Use rng=np.random.default_rng(0)."
+        f"{who} expected {name} to be None, an integer seed or a numpy.random.Generator, "
+        f"got {type(rng).__name__}. Use {name}=np.random.default_rng(0)."
     )
 
 

@@ -477,7 +477,7 @@ def fit(
     for flag, value in (("shuffle", shuffle), ("progress", progress)):
         if not isinstance(value, bool):
             raise TypeError(f"{who} expected {flag} to be True or False, got {value!r}.")
-    rng = check_rng(seed, who)
+    rng = check_rng(seed, who, "seed")
     if schedule is not None and not isinstance(schedule, Schedule):
         raise TypeError(
             f"{who} expected schedule to be a Schedule such as CosineLR(t_max=epochs), "
