@@ -132,7 +132,8 @@ def check_rng(rng, who: str, name: str = "rng") -> np.random.Generator:
     if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
         if rng < 0:
             raise ValueError(
-                f"{who} expected {name} to be an integer seed >= 0, got {rng}. Use {name}=0, for example."
+                f"{who} expected {name} to be an integer seed >= 0, got {rng}. "
+                f"Use {name}=0, for example."
             )
         return np.random.default_rng(int(rng))
     if rng is None:

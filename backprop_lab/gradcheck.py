@@ -27,7 +27,7 @@ import numpy as np
 from ._checks import check_float_array, check_positive_float, check_rng
 from .layers import Layer
 from .losses import Loss
-from .network import Network
+from .network import Network, _as_loss
 
 __all__ = ["GradcheckResult", "gradcheck", "numerical_gradient", "relative_error"]
 
@@ -180,9 +180,16 @@ def gradcheck(
         named = list(obj.params.items())
         grads = obj.grads
 
+    for name, param in named:
+        if not np.isfinite(param).all():
+            raise ValueError(
+                f"{who}: the parameter {name} contains NaN or infinity, so no gradient can be "
+                "checked. Build the layer or network afresh."
+            )
     if loss is not None:
         if y is None:
             raise ValueError(f"{who} was given a loss but no targets y.")
+        loss = _as_loss(loss, who)
 
         def f() -> float:
             return loss.forward(obj.forward(X), y)

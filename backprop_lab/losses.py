@@ -15,6 +15,8 @@ shape of ``Y_hat``.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ._checks import check_float_array, lookup
@@ -43,7 +45,16 @@ class Loss:
 
         Checks both arrays, then caches what :meth:`backward` needs.
         """
-        return self._forward(*self._check(Y_hat, y))
+        Y_hat, y = self._check(Y_hat, y)
+        L = self._forward(Y_hat, y)
+        if not math.isfinite(L):  # finite inputs, yet the arithmetic overflowed
+            raise ValueError(
+                f"{type(self).__name__}.forward(): the loss overflowed to {L} although Y_hat "
+                f"and y are finite: their values are too large (largest |Y_hat| is "
+                f"{float(np.abs(Y_hat).max()):.3g}). Rescale the inputs or the targets, "
+                "for example with standardize()."
+            )
+        return L
 
     def backward(self) -> np.ndarray:
         r"""Return :math:`\partial L/\partial \hat Y` for the last ``forward``."""
@@ -234,5 +245,10 @@ def get_loss(name) -> Loss:
     """Return a new loss by name (``"mse"``, ``"bce"``, ``"cross_entropy"``) or ``name`` itself."""
     if isinstance(name, Loss):
         return name
+    if isinstance(name, type) and issubclass(name, Loss):
+        raise TypeError(
+            f"expected a loss object such as {name.__name__}(), got the class {name.__name__}. "
+            "Add the parentheses."
+        )
     return lookup(name, _BY_NAME, "loss", "get_loss()")()
 

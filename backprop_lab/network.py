@@ -15,10 +15,24 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._checks import check_float_array
+from .activations import _Elementwise
 from .layers import Dense, Layer
-from .losses import Loss
+from .losses import Loss, get_loss
 
 __all__ = ["Network", "Trace", "TraceStep"]
+
+
+def _as_loss(loss, who: str) -> Loss:
+    """A loss object from a Loss or a name; anything else is a TypeError that says so."""
+    if isinstance(loss, str | Loss) or (isinstance(loss, type) and issubclass(loss, Loss)):
+        try:
+            return get_loss(loss)
+        except (TypeError, ValueError) as err:
+            raise type(err)(f"{who}: {err}") from err
+    raise TypeError(
+        f"{who} expected a loss such as MSE() or SoftmaxCrossEntropy(), or its name, got "
+        f"{type(loss).__name__}."
+    )
 
 
 @dataclass(frozen=True)
@@ -103,6 +117,11 @@ class Network:
         if isinstance(layers, Layer):
             raise TypeError("Network() expected a list of layers, got a single layer. "
                             "Wrap it in a list: Network([layer]).")
+        if not isinstance(layers, Sequence):
+            raise TypeError(
+                f"Network() expected a list of layers such as [Dense(2, 3), ReLU()], got "
+                f"{type(layers).__name__}."
+            )
         layers = list(layers)
         if not layers:
             raise ValueError("Network() expected at least one layer, got an empty list.")
@@ -112,6 +131,14 @@ class Network:
                     f"Network() expected layers (Dense, ReLU, ...), got {type(layer).__name__} "
                     f"at position {i}. Activations are layers too: use ReLU(), not 'relu'."
                 )
+        for i, layer in enumerate(layers):
+            for j in range(i):
+                if layers[j] is layer:
+                    raise ValueError(
+                        f"Network(): the same {layer!r} object is at positions {j} and {i}. "
+                        "A layer keeps one cache and one set of gradients, so it can appear "
+                        f"only once: create a second layer, e.g. {type(layer).__name__}(...)."
+                    )
         dense = [layer for layer in layers if isinstance(layer, Dense)]
         for a, b in zip(dense, dense[1:], strict=False):
             if a.n_out != b.n_in:
@@ -127,26 +154,53 @@ class Network:
             )
         self.layers: list[Layer] = layers
         self._first_dense = dense[0] if dense else None
+        # X's width and dtype can be checked against the first Dense layer when only
+        # activations, which keep the shape, come before it
+        before = layers[: layers.index(dense[0])] if dense else []
+        self._checks_width = bool(dense) and all(isinstance(a, _Elementwise) for a in before)
 
     # -- passes --------------------------------------------------------------------
     def _check_input(self, X, who: str) -> np.ndarray:
-        if self._first_dense is not None and self.layers[0] is self._first_dense:
+        if self._checks_width:
             return self._first_dense._check_input(X)
         return check_float_array(X, "X", who)
+
+    def _check_output(self, A: np.ndarray, who: str) -> np.ndarray:
+        """Raise if finite inputs gave a non-finite output, saying whether the parameters are
+        broken (a diverged run) or the arithmetic overflowed."""
+        if np.isfinite(A).all():
+            return A
+        self.check_parameters_finite(who)
+        raise ValueError(
+            f"{who}: the output contains inf or NaN although X and the parameters are finite: "
+            "the values overflowed. Rescale X (for example with standardize()) or use smaller "
+            "initial weights."
+        )
+
+    def check_parameters_finite(self, who: str = "Network") -> None:
+        """Raise ``ValueError`` naming the first parameter that holds NaN or infinity."""
+        for name, param, _ in self.named_parameters():
+            if not np.isfinite(param).all():
+                raise ValueError(
+                    f"{who}: the parameter {name} of the network contains NaN or infinity, "
+                    "so every output would too. The network probably diverged in an earlier "
+                    "training run (learning rate too large) or was loaded from a broken file: "
+                    "build it afresh, or load a good copy with backprop_lab.load()."
+                )
 
     def forward(self, X: np.ndarray) -> np.ndarray:
         r"""Apply every layer in order, caching what backward needs; return :math:`\hat Y`."""
         A = self._check_input(X, "Network.forward()")
         for layer in self.layers:
             A = layer._forward(A)
-        return A
+        return self._check_output(A, "Network.forward()")
 
     def predict(self, X: np.ndarray) -> np.ndarray:
         """The same output as :meth:`forward`, without caching (logits for a classifier)."""
         A = self._check_input(X, "Network.predict()")
         for layer in self.layers:
             A = layer._predict(A)
-        return A
+        return self._check_output(A, "Network.predict()")
 
     def backward(self, dY: np.ndarray, *, input_grad: bool = True) -> np.ndarray | None:
         r"""Backpropagate :math:`dY = \partial L/\partial \hat Y` through every layer.
@@ -155,11 +209,13 @@ class Network:
         with ``input_grad=False`` (training never needs it, and skipping it saves the
         first layer's largest matrix product).
         """
+        for layer in self.layers:
+            if not layer.cache:
+                raise RuntimeError(
+                    f"Network.backward() was called before forward(): {layer!r} has no cache "
+                    "from a forward pass of this network. Call net.forward(X) first."
+                )
         last = self.layers[-1]
-        if not last.cache:
-            raise RuntimeError(
-                "Network.backward() was called before forward(). Call net.forward(X) first."
-            )
         # Layer.backward validates dY against the last layer's output shape.
         dA = last.backward(dY)
         for i in range(len(self.layers) - 2, -1, -1):
@@ -238,6 +294,8 @@ class Network:
             )
         if loss is not None and y is None:
             raise ValueError("Network.trace() was given a loss but no targets y.")
+        if loss is not None:
+            loss = _as_loss(loss, "Network.trace()")
         symbols = self._symbols()
         A = self._check_input(X, "Network.trace()")
         steps = [TraceStep("forward", None, "input", "X", A.copy())]

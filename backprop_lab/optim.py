@@ -102,8 +102,8 @@ class Optimizer:
     def __init__(self, net, lr: float) -> None:
         who = f"{type(self).__name__}()"
         self.net = _check_net(net, who)
-        self.lr = _check_lr(lr, who)
-        self.base_lr = self.lr
+        self._lr = _check_lr(lr, who)
+        self.base_lr = self._lr
         self.t = 0
         # (layer.params, layer.grads, key) triples: re-read at every step so a layer whose
         # grads dict was rebound still updates correctly; the arrays themselves never move.
@@ -111,6 +111,15 @@ class Optimizer:
             (layer.params, layer.grads, key) for layer in net.layers for key in layer.params
         ]
         self._tmp = [np.empty_like(params[key]) for params, _, key in self._slots]
+
+    @property
+    def lr(self) -> float:
+        """The learning rate of the next step; setting it checks the new value."""
+        return self._lr
+
+    @lr.setter
+    def lr(self, value) -> None:
+        self._lr = _check_lr(value, f"Setting {type(self).__name__}.lr:")
 
     def step(self) -> None:
         """Apply one update to every parameter, in place, from the current gradients."""

@@ -18,13 +18,13 @@ with the parameters of the moment its batch was seen.
 from __future__ import annotations
 
 import math
+import numbers
 import time
 from collections.abc import Callable, Sequence
 
 import numpy as np
 
 from ._checks import check_float_array, check_positive_float, check_positive_int, check_rng
-from .layers import Dense
 from .losses import BinaryCrossEntropy, Loss, SoftmaxCrossEntropy, get_loss
 from .network import Network
 from .optim import Optimizer
@@ -288,8 +288,8 @@ def _check_inputs(net: Network, X, name: str, who: str) -> np.ndarray:
     X = check_float_array(X, name, who)
     if len(X) == 0:
         raise ValueError(f"{who} expected at least one sample in {name}, got shape {X.shape}.")
-    first = net.layers[0]
-    if isinstance(first, Dense):
+    first = net._first_dense  # checked when only activations come before it
+    if net._checks_width:
         if X.shape[1] != first.n_in:
             raise ValueError(
                 f"{who} expected {name} of shape (n_samples, {first.n_in}) for the first layer "
@@ -489,6 +489,7 @@ def fit(
         )
     X = _check_inputs(net, X, "X", who)
     y = _check_targets(net, loss, X, y, "y", who)
+    net.check_parameters_finite(who)
     if validation is not None:
         if not isinstance(validation, tuple | list) or len(validation) != 2:
             got = type(validation).__name__
@@ -662,21 +663,36 @@ def lr_range_test(
     if lr_high <= lr_low:
         raise ValueError(f"{who} expected lr_low < lr_high, got {lr_low} and {lr_high}.")
     batch_size = check_positive_int(batch_size, "batch_size", who)
+    rng = check_rng(seed, who, "seed")
+    for name, value in (("smoothing", smoothing), ("stop_factor", stop_factor)):
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            raise TypeError(f"{who} expected {name} to be a number, got {value!r}.")
     if not 0 <= smoothing < 1:
-        raise ValueError(f"{who} expected 0 <= smoothing < 1, got {smoothing}.")
-    if not stop_factor > 1:
-        raise ValueError(f"{who} expected stop_factor > 1, got {stop_factor}.")
+        raise ValueError(f"{who} expected 0 <= smoothing < 1, got {smoothing}. Try 0.9.")
+    if not 1 < stop_factor < math.inf:
+        raise ValueError(f"{who} expected a finite stop_factor > 1, got {stop_factor}. Try 4.")
+    if optimizer_factory is not None and not callable(optimizer_factory):
+        raise TypeError(
+            f"{who} expected optimizer_factory to be a function (net, lr) -> optimizer, such "
+            f"as lambda net, lr: SGD(net, lr=lr, momentum=0.9), got {optimizer_factory!r}."
+        )
     X = _check_inputs(net, X, "X", who)
     y = _check_targets(net, loss, X, y, "y", who)
+    net.check_parameters_finite(who)
     n_batches = len(X) // batch_size
     if n_batches < 2:
         raise ValueError(
             f"{who} needs at least 2 full mini-batches, got {len(X)} samples with "
             f"batch_size={batch_size}. Use a smaller batch_size."
         )
-    order = np.random.default_rng(seed).permutation(len(X))
+    order = rng.permutation(len(X))
     lrs = np.geomspace(lr_low, lr_high, n_batches)
     opt = (optimizer_factory or SGD)(net, lr=lr_low)
+    if not isinstance(opt, Optimizer) or opt.net is not net:
+        raise TypeError(
+            f"{who} expected optimizer_factory(net, lr=...) to return an optimizer built on "
+            f"that net, such as SGD(net, lr=lr), got {opt!r}."
+        )
     smoothed: list[float] = []
     average = 0.0
     with np.errstate(over="ignore", invalid="ignore"):  # the last, too large rates overflow

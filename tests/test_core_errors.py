@@ -153,3 +153,123 @@ def test_trace_needs_loss_or_upstream_gradient():
     net = Network([Dense(2, 1)])
     with pytest.raises(ValueError, match="either a loss"):
         net.trace(np.zeros((1, 2)))
+
+
+# -- found by an audit of every public entry point ----------------------------------------------
+def test_activation_first_still_checks_width_and_dtype_against_the_first_dense():
+    net = Network([ReLU(), Dense(3, 2)])
+    with pytest.raises(ValueError, match=r"Dense\(3 -> 2\) expected X of shape \(n_samples, 3\)"):
+        net.forward(np.zeros((4, 2)))
+    with pytest.raises(ValueError, match=r"Dense\(3 -> 2\) expected X of shape"):
+        net.predict(np.zeros((4, 2)))
+    with pytest.raises(TypeError, match=r"float64 parameters, got X of dtype float32"):
+        net.forward(np.zeros((4, 3), dtype=np.float32))
+
+
+def test_fit_checks_width_when_an_activation_comes_first():
+    from backprop_lab import SGD, fit
+
+    net = Network([ReLU(), Dense(3, 2)])
+    with pytest.raises(ValueError, match=r"fit\(\) expected X of shape \(n_samples, 3\)"):
+        fit(net, "cross_entropy", SGD(net, lr=0.1), np.zeros((8, 2)), np.zeros(8, int),
+            epochs=1, batch_size=4)
+
+
+@pytest.mark.parametrize("make", [lambda: Dense(2, 3, rng=-1), lambda: gradcheck(
+    Network([Dense(2, 1, rng=0)]), np.zeros((2, 2)), rng=-5)])
+def test_negative_seed(make):
+    with pytest.raises(ValueError, match=r"expected rng to be an integer seed >= 0, got -"):
+        make()
+
+
+def test_float16_and_zero_width_and_none_are_refused_up_front():
+    with pytest.raises(TypeError, match=r"float32 or float64, got float16.*astype\(np.float32\)"):
+        BinaryCrossEntropy().forward(np.ones((2, 1), np.float16), np.zeros((2, 1)))
+    with pytest.raises(ValueError, match=r"at least one feature \(column\), got shape \(2, 0\)"):
+        get_activation("softmax").forward(np.zeros((2, 0)))
+    with pytest.raises(TypeError, match=r"expected Y_hat to be an array of numbers, got None"):
+        MSE().forward(None, np.zeros((2, 1)))
+
+
+def test_nan_parameters_are_named_not_blamed_on_the_learning_rate():
+    from backprop_lab import SGD, fit
+
+    net = Network([Dense(2, 3, rng=0), Tanh(), Dense(3, 2, rng=1)])
+    net.layers[2].params["W"][0, 0] = np.nan
+    X, y = np.zeros((4, 2)), np.array([0, 1, 0, 1])
+    for call in (lambda: net.forward(X), lambda: net.predict(X), lambda: gradcheck(net, X),
+                 lambda: fit(net, "cross_entropy", SGD(net, lr=0.1), X, y, epochs=1,
+                             batch_size=2)):
+        with pytest.raises(ValueError, match=r"parameter 2.W .*contains NaN or infinity"):
+            call()
+
+
+def test_overflow_from_finite_values_is_an_error_not_an_inf():
+    net = Network([Dense(1, 1, init=lambda shape, rng, dtype: np.full(shape, 1e300))])
+    with np.errstate(over="ignore"), pytest.raises(
+        ValueError, match=r"output contains inf or NaN although X and the parameters are "
+                          r"finite.*Rescale X"):
+        net.forward(np.array([[1e300]]))
+    with np.errstate(over="ignore"), pytest.raises(
+            ValueError, match=r"MSE.forward\(\): the loss overflowed to inf.*Rescale"):
+        MSE().forward(np.full((2, 1), 1e200), np.zeros((2, 1)))
+
+
+def test_loss_given_by_name_class_or_nonsense():
+    net = Network([Dense(2, 1, rng=0)])
+    X, y = np.random.default_rng(0).standard_normal((3, 2)), np.zeros((3, 1))
+    assert net.trace(X, y, "mse")["L"] == MSE().forward(net.forward(X), y)
+    assert gradcheck(net, X, y, loss="mse").passed
+    with pytest.raises(TypeError, match=r"a loss object such as MSE\(\), got the class MSE"):
+        net.trace(X, y, MSE)
+    with pytest.raises(TypeError, match=r"expected a loss such as MSE\(\).*got int"):
+        gradcheck(net, X, y, loss=3)
+
+
+def test_network_of_nothing_or_the_same_layer_twice():
+    with pytest.raises(TypeError, match=r"expected a list of layers such as .*got NoneType"):
+        Network(None)
+    d = Dense(2, 2)
+    with pytest.raises(ValueError, match=r"same Dense\(2 -> 2\) object is at positions 0 and 2"):
+        Network([d, Tanh(), d])
+
+
+def test_backward_checks_every_layer_has_a_forward_cache():
+    first, last = Dense(2, 3), Dense(3, 1)
+    net = Network([first, Tanh(), last])
+    last.forward(np.zeros((4, 3)))  # only the last layer ran
+    with pytest.raises(RuntimeError, match=r"before forward\(\): Dense\(2 -> 3\) has no cache"):
+        net.backward(np.zeros((4, 1)))
+
+
+@pytest.mark.parametrize("value, error, match", [
+    ("0.1", TypeError, r"Setting SGD.lr: expected lr to be a number, got '0.1'"),
+    (None, TypeError, r"expected lr to be a number, got None"),
+    (float("nan"), ValueError, r"expected a finite lr > 0, got nan"),
+    (0.0, ValueError, r"expected lr > 0, got 0.0"),
+])
+def test_setting_the_learning_rate_checks_it(value, error, match):
+    from backprop_lab import SGD
+
+    opt = SGD(Network([Dense(2, 1)]), lr=0.1)
+    with pytest.raises(error, match=match):
+        opt.lr = value
+    assert opt.lr == 0.1
+
+
+@pytest.mark.parametrize("kw, error, match", [
+    ({"seed": -1}, ValueError, r"expected seed to be an integer seed >= 0"),
+    ({"seed": "x"}, TypeError, r"expected seed to be None, an integer seed"),
+    ({"smoothing": "a"}, TypeError, r"expected smoothing to be a number"),
+    ({"stop_factor": None}, TypeError, r"expected stop_factor to be a number"),
+    ({"optimizer_factory": "sgd"}, TypeError, r"expected optimizer_factory to be a function"),
+    ({"optimizer_factory": lambda net, lr: "x"}, TypeError,
+     r"optimizer_factory\(net, lr=...\) to return an optimizer built on that net"),
+])
+def test_lr_range_test_checks_every_argument(kw, error, match):
+    from backprop_lab import lr_range_test
+
+    net = Network([Dense(2, 2, rng=0)])
+    X, y = np.random.default_rng(0).standard_normal((64, 2)), np.zeros(64, int)
+    with pytest.raises(error, match=match):
+        lr_range_test(net, "cross_entropy", X, y, **kw)
