@@ -49,6 +49,15 @@ def _split_evenly(n_samples: int, n_parts: int) -> list[int]:
     return [base + (1 if k < extra else 0) for k in range(n_parts)]
 
 
+def _check_overflow(A: np.ndarray, noise: float, who: str) -> None:
+    """Refuse a ``noise`` so large that samples overflowed to infinity."""
+    if not np.isfinite(A).all():
+        raise ValueError(
+            f"{who}: noise={noise:g} is so large that some samples overflowed to infinity. "
+            "Use a noise of the order of the data, such as 0.1."
+        )
+
+
 def _shuffled(X: np.ndarray, y: np.ndarray, gen: np.random.Generator):
     order = gen.permutation(len(X))
     return np.ascontiguousarray(X[order]), np.ascontiguousarray(y[order])
@@ -98,6 +107,7 @@ def make_xor(n_samples: int = 200, *, noise: float = 0.2, rng=None):
     sizes = _split_evenly(n_samples, 4)
     idx = np.repeat(np.arange(4), sizes)
     X = corners[idx] + noise * gen.standard_normal((n_samples, 2))
+    _check_overflow(X, noise, who)
     return _shuffled(X, labels[idx], gen)
 
 
@@ -150,6 +160,7 @@ def make_moons(n_samples: int = 200, *, noise: float = 0.1, rng=None):
     )
     y = np.concatenate([np.zeros(n_out, dtype=np.int64), np.ones(n_in, dtype=np.int64)])
     X = X + noise * gen.standard_normal(X.shape)
+    _check_overflow(X, noise, who)
     return _shuffled(X, y, gen)
 
 
@@ -209,6 +220,7 @@ def make_circles(n_samples: int = 200, *, noise: float = 0.05, factor: float = 0
     )
     y = np.concatenate([np.zeros(n_out, dtype=np.int64), np.ones(n_in, dtype=np.int64)])
     X = X + noise * gen.standard_normal(X.shape)
+    _check_overflow(X, noise, who)
     return _shuffled(X, y, gen)
 
 
@@ -260,6 +272,7 @@ def make_spirals(n_samples: int = 300, *, n_classes: int = 3, noise: float = 0.2
     r = np.concatenate([np.linspace(0.0, 1.0, m) for m in sizes])
     y = np.repeat(np.arange(n_classes, dtype=np.int64), sizes)
     theta = 4.0 * y + 4.0 * r + noise * gen.standard_normal(n_samples)
+    _check_overflow(theta, noise, who)
     X = np.column_stack([r * np.sin(theta), r * np.cos(theta)])
     return _shuffled(X, y, gen)
 
@@ -305,6 +318,7 @@ def make_regression_curve(n_samples: int = 100, *, noise: float = 0.1, rng=None)
     gen = check_rng(rng, who)
     X = np.sort(gen.uniform(-np.pi, np.pi, n_samples)).reshape(-1, 1)
     y = np.sin(X) + noise * gen.standard_normal((n_samples, 1))
+    _check_overflow(y, noise, who)
     return X, y
 
 

@@ -197,7 +197,7 @@ class EarlyStopping(Callback):
 
     def __init__(self, monitor: str = "val_loss", patience: int = 5, min_delta: float = 0.0,
                  restore_best: bool = True) -> None:
-        if monitor not in self._MODES:
+        if not isinstance(monitor, str) or monitor not in self._MODES:
             valid = ", ".join(repr(k) for k in self._MODES)
             raise ValueError(
                 f"EarlyStopping() expected monitor to be one of {valid}, got {monitor!r}."

@@ -266,3 +266,11 @@ def test_docstring_examples_run():
     result = doctest.testmod(datasets, extraglobs={"np": np})
     assert result.attempted > 5
     assert result.failed == 0
+
+
+@pytest.mark.parametrize("make", [make_xor, make_moons, make_circles, make_spirals,
+                                  make_regression_curve])
+def test_noise_so_large_that_samples_overflow_is_refused(make):
+    with np.errstate(over="ignore", invalid="ignore"), pytest.raises(
+            ValueError, match=r"noise=1e\+308 is so large that some samples overflowed"):
+        make(50, noise=1e308, rng=0)

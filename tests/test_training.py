@@ -311,6 +311,8 @@ def test_early_stopping_on_accuracy_without_restore():
 @pytest.mark.parametrize("make, error, match", [
     (lambda: EarlyStopping(monitor="val_acc"), ValueError,
      r"EarlyStopping\(\) expected monitor to be one of 'loss', 'val_loss'"),
+    (lambda: EarlyStopping(monitor=["loss"]), ValueError,
+     r"expected monitor to be one of .*got \['loss'\]"),
     (lambda: EarlyStopping(patience=-1), ValueError, r"expected patience >= 0, got -1"),
     (lambda: EarlyStopping(min_delta=-0.1), ValueError, r"finite min_delta >= 0"),
     (lambda: EarlyStopping(restore_best=1), TypeError, r"restore_best to be True or False"),
