@@ -462,4 +462,15 @@ def get_optimizer(name: str, net, **kwargs) -> Optimizer:
     go to the optimizer, e.g. ``get_optimizer("adam", net, lr=0.01)``.
     (Chapter "Gradient descent and its variants".)
     """
-    return lookup(name, _BY_NAME, "optimizer", "get_optimizer()")(net, **kwargs)
+    import inspect
+
+    make = lookup(name, _BY_NAME, "optimizer", "get_optimizer()")
+    cls = SGD if make is _momentum_sgd else make
+    accepted = [p for p in inspect.signature(cls).parameters if p != "net"]
+    for key in kwargs:
+        if key not in accepted:
+            raise TypeError(
+                f"get_optimizer(): {cls.__name__} has no option {key!r}. "
+                f"It accepts {', '.join(accepted)}."
+            )
+    return make(net, **kwargs)

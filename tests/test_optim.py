@@ -142,6 +142,10 @@ def test_get_optimizer():
     assert get_optimizer("sgd", net, lr=0.1).momentum == 0.0
     with pytest.raises(ValueError, match="unknown optimizer 'adamw'. Valid names are: 'sgd'"):
         get_optimizer("adamw", net)
+    with pytest.raises(TypeError, match=r"Adam has no option 'foo'. It accepts lr, betas, eps"):
+        get_optimizer("adam", net, foo=1)
+    with pytest.raises(TypeError, match=r"SGD has no option 'betas'. It accepts lr, momentum"):
+        get_optimizer("momentum", net, betas=(0.9, 0.99))
 
 
 def test_repr():
