@@ -69,13 +69,16 @@ class Loss:
         return f"{type(self).__name__}()"
 
     def _check(self, Y_hat, y) -> tuple[np.ndarray, np.ndarray]:
-        raise NotImplementedError
+        raise NotImplementedError(
+            f"{type(self).__name__} must implement _check(Y_hat, y); use a concrete loss "
+            "such as MSE() or SoftmaxCrossEntropy()."
+        )
 
     def _forward(self, Y_hat: np.ndarray, y: np.ndarray) -> float:
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} must implement _forward(Y_hat, y).")
 
     def _backward(self) -> np.ndarray:
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} must implement _backward().")
 
     def _check_same_shape(self, Y_hat, y, who):
         Y_hat = check_float_array(Y_hat, "Y_hat", who, ndim=None)

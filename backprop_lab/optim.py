@@ -137,7 +137,10 @@ class Optimizer:
             grads[key].fill(0)
 
     def _update(self, i: int, param: np.ndarray, grad: np.ndarray) -> None:
-        raise NotImplementedError
+        raise NotImplementedError(
+            f"{type(self).__name__} must implement _update(i, param, grad); use a concrete "
+            "optimizer such as SGD(net, lr=0.1)."
+        )
 
     def _with_weight_decay(self, i: int, param: np.ndarray, grad: np.ndarray) -> np.ndarray:
         r""":math:`g + \lambda\theta` in a scratch buffer (the layer's ``grads`` stay intact)."""

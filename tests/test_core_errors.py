@@ -273,3 +273,13 @@ def test_lr_range_test_checks_every_argument(kw, error, match):
     X, y = np.random.default_rng(0).standard_normal((64, 2)), np.zeros(64, int)
     with pytest.raises(error, match=match):
         lr_range_test(net, "cross_entropy", X, y, **kw)
+
+
+def test_abstract_bases_say_what_to_implement():
+    from backprop_lab import SGD, Loss, Optimizer
+
+    with pytest.raises(NotImplementedError, match=r"Loss must implement _check\(Y_hat, y\)"):
+        Loss().forward(np.zeros((1, 1)), np.zeros((1, 1)))
+    with pytest.raises(NotImplementedError, match=r"Optimizer must implement _update"):
+        Optimizer(Network([Dense(1, 1)]), 0.1).step()
+    assert SGD  # the concrete optimizer the message suggests exists
