@@ -17,6 +17,7 @@ They have no parameters; ``params`` and ``grads`` stay empty.
 
 from __future__ import annotations
 
+import inspect
 import numbers
 
 import numpy as np
@@ -229,8 +230,38 @@ _BY_NAME = {
 }
 
 
+def _takes(cls, keyword: str) -> bool:
+    return keyword in inspect.signature(cls).parameters
+
+
 def get_activation(name: str | Layer, **kwargs) -> Layer:
-    """Return a new activation layer by name (``"relu"``, ``"tanh"``, ...) or ``name`` itself."""
+    """Return a new activation layer by name (``"relu"``, ``"tanh"``, ...) or ``name`` itself.
+
+    Keyword arguments go to the layer's constructor, e.g.
+    ``get_activation("leaky_relu", alpha=0.1)``.
+    """
+    who = "get_activation()"
     if isinstance(name, Layer):
+        if kwargs:
+            raise TypeError(
+                f"{who} got the layer {name!r} and keyword arguments {sorted(kwargs)}. "
+                "Pass them to the layer's constructor instead, e.g. LeakyReLU(alpha=0.1)."
+            )
         return name
-    return lookup(name, _BY_NAME, "activation", "get_activation()")(**kwargs)
+    cls = lookup(name, _BY_NAME, "activation", who)
+    for key, value in kwargs.items():
+        if not _takes(cls, key):
+            takers = {c.__name__: n for n, c in _BY_NAME.items() if _takes(c, key)}
+            if takers:
+                example = next(iter(takers.values()))
+                hint = (
+                    f"Only {', '.join(takers)} takes {key}: use "
+                    f"get_activation({example!r}, {key}={value!r}), or drop {key}=."
+                )
+            else:
+                hint = f"No activation takes {key}; drop {key}=."
+            raise TypeError(
+                f"{who}: {cls.__name__} takes no keyword argument {key!r} "
+                f"(got {key}={value!r}). {hint}"
+            )
+    return cls(**kwargs)

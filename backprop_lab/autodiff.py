@@ -69,6 +69,18 @@ def _as_value(v, who: str):
         ) from None
 
 
+def _as_terms(values, who: str) -> tuple:
+    """Return an iterable of Values or numbers as a tuple of Values."""
+    try:
+        items = iter(values)
+    except TypeError:
+        raise TypeError(
+            f"{who} expected an iterable (list or tuple) of Values or numbers, got "
+            f"{type(values).__name__}: {values!r}. Wrap a single term in a list: [v]."
+        ) from None
+    return tuple(_as_value(v, who) for v in items)
+
+
 def _dot(w: tuple, x: tuple):
     """The ``dot`` node of two equally long tuples of Values, without checks."""
     out = _new(Value)
@@ -463,6 +475,8 @@ class Value:
 
         Raises
         ------
+        TypeError
+            If ``values`` is not iterable or holds anything but Values and numbers.
         ValueError
             If ``values`` is empty.
 
@@ -474,7 +488,7 @@ class Value:
         >>> s.data, a.grad, b.grad
         (4.0, 2.0, 1.0)
         """
-        terms = tuple(_as_value(v, "Value.sum") for v in values)
+        terms = _as_terms(values, "Value.sum")
         if not terms:
             raise ValueError("Value.sum expected at least one term, got none.")
         out = _new(Value)
@@ -504,6 +518,8 @@ class Value:
 
         Raises
         ------
+        TypeError
+            If ``w`` or ``x`` is not iterable or holds anything but Values and numbers.
         ValueError
             If the lengths differ or are zero.
 
@@ -516,8 +532,8 @@ class Value:
         >>> z.data, [wi.grad for wi in w], [xi.grad for xi in x]
         (2.0, [3.0, 4.0], [2.0, -1.0])
         """
-        w = tuple(_as_value(v, "Value.dot") for v in w)
-        x = tuple(_as_value(v, "Value.dot") for v in x)
+        w = _as_terms(w, "Value.dot")
+        x = _as_terms(x, "Value.dot")
         if len(w) != len(x) or not w:
             raise ValueError(
                 f"Value.dot expected w and x of the same length >= 1, "

@@ -151,14 +151,35 @@ class Dense(Layer):
         self.dtype = check_dtype(dtype, "Dense()")
         initializer = get_initializer(init, "Dense()")
         rng = check_rng(rng, "Dense()")
-        W = np.asarray(initializer((self.n_in, self.n_out), rng, self.dtype))
+        who = f"Dense({self.n_in} -> {self.n_out})"
+        try:
+            returned = initializer((self.n_in, self.n_out), rng, self.dtype)
+        except TypeError as err:
+            raise TypeError(
+                f"{who}: calling the initializer as init(shape, rng, dtype) raised "
+                f"TypeError: {err}. A custom initializer must have the signature "
+                "init(shape, rng, dtype), e.g. "
+                "lambda shape, rng, dtype: rng.normal(0.0, 0.01, shape).astype(dtype)."
+            ) from err
+        W = np.asarray(returned)
+        if W.dtype.kind not in "biuf":
+            raise TypeError(
+                f"{who}: the initializer must return an array of numbers, got "
+                f"{type(returned).__name__} of dtype {W.dtype}."
+            )
         if W.shape != (self.n_in, self.n_out):
             raise ValueError(
-                f"Dense({self.n_in} -> {self.n_out}): the initializer returned shape "
-                f"{W.shape}, expected {(self.n_in, self.n_out)}."
+                f"{who}: the initializer returned shape {W.shape}, "
+                f"expected {(self.n_in, self.n_out)}."
+            )
+        W = np.ascontiguousarray(W, dtype=self.dtype)
+        if not np.isfinite(W).all():
+            raise ValueError(
+                f"{who}: the initializer returned non-finite weights (NaN or inf). "
+                f"Make it return finite {self.dtype} numbers."
             )
         self.params = {
-            "W": np.ascontiguousarray(W, dtype=self.dtype),
+            "W": W,
             "b": np.zeros(self.n_out, dtype=self.dtype),
         }
         self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}

@@ -14,6 +14,9 @@ from .network import Network
 
 __all__ = ["accuracy", "confusion_matrix", "predict_labels"]
 
+#: more classes than this, implied by the largest label, is taken for a labelling mistake
+_MAX_CLASSES = 100_000
+
 
 def _check_labels(y, name: str, who: str) -> np.ndarray:
     y = np.asarray(y)
@@ -92,12 +95,19 @@ def confusion_matrix(y_true, y_pred, n_classes: int | None = None) -> np.ndarray
     """
     who = "confusion_matrix()"
     y_true, y_pred = _check_pair(y_true, y_pred, who)
-    low = min(y_true.min(), y_pred.min())
+    # Python ints: comparing uint64 with int64 labels in numpy would go through float64
+    low = min(int(y_true.min()), int(y_pred.min()))
     if low < 0:
         raise ValueError(f"{who} expected labels >= 0, got {low}.")
-    high = int(max(y_true.max(), y_pred.max()))
+    high = max(int(y_true.max()), int(y_pred.max()))
     if n_classes is None:
         n_classes = high + 1
+        if n_classes > _MAX_CLASSES:
+            raise ValueError(
+                f"{who} got label {high}, which implies {n_classes} classes (more than "
+                f"{_MAX_CLASSES}). Check the labels (they must be 0..K-1, not raw ids), or pass "
+                "n_classes if there really are that many classes."
+            )
     else:
         n_classes = check_positive_int(n_classes, "n_classes", who)
         if high >= n_classes:
@@ -105,6 +115,8 @@ def confusion_matrix(y_true, y_pred, n_classes: int | None = None) -> np.ndarray
                 f"{who} expected labels in 0..{n_classes - 1} for n_classes={n_classes}, "
                 f"got label {high}. Increase n_classes or check the labels."
             )
+    # every label is now known to lie in 0..n_classes-1, so int64 holds it exactly
+    y_true, y_pred = y_true.astype(np.int64), y_pred.astype(np.int64)
     counts = np.bincount(y_true * n_classes + y_pred, minlength=n_classes * n_classes)
     return counts.reshape(n_classes, n_classes).astype(np.int64)
 

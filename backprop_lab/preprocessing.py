@@ -21,6 +21,9 @@ from ._checks import (
 
 __all__ = ["Standardizer", "one_hot", "standardize", "train_test_split"]
 
+#: more classes than this, implied by the largest label, is taken for a labelling mistake
+_MAX_CLASSES = 100_000
+
 
 def train_test_split(X, y, *, test_size: float | int = 0.2, rng=None, stratify: bool = False):
     r"""Shuffle the samples and split them into a training and a test set.
@@ -138,8 +141,18 @@ class Standardizer:
         X = check_float_array(X, "X", "Standardizer.fit()")
         if len(X) == 0:
             raise ValueError("Standardizer.fit() expected at least one sample, got 0 rows.")
-        mean = X.mean(axis=0, dtype=np.float64)
-        std = X.std(axis=0, dtype=np.float64)
+        with np.errstate(over="ignore"):  # an overflow is reported below, not warned about
+            mean = X.mean(axis=0, dtype=np.float64)
+            std = X.std(axis=0, dtype=np.float64)
+        if not (np.isfinite(mean).all() and np.isfinite(std).all()):
+            column = int(np.flatnonzero(~(np.isfinite(mean) & np.isfinite(std)))[0])
+            biggest = np.abs(X[:, column]).max()
+            raise ValueError(
+                f"Standardizer.fit(): the mean or standard deviation of column {column} is "
+                f"not finite: its values (up to {biggest:g} in size) are too large to "
+                "standardize in float64. Rescale that column first, e.g. divide it by "
+                "its largest value."
+            )
         self.mean_ = mean
         self.scale_ = np.where(std > 0, std, 1.0)
         return self
@@ -221,6 +234,12 @@ def one_hot(y, n_classes: int | None = None, *, dtype=np.float64) -> np.ndarray:
         n_classes = high + 1
         if n_classes == 0:
             raise ValueError(f"{who} got no labels; pass n_classes to encode an empty array.")
+        if n_classes > _MAX_CLASSES:
+            raise ValueError(
+                f"{who} got label {high}, which implies {n_classes} classes (more than "
+                f"{_MAX_CLASSES}). Check the labels (they must be 0..K-1, not raw ids), or pass "
+                "n_classes if there really are that many classes."
+            )
     else:
         n_classes = check_positive_int(n_classes, "n_classes", who)
         if high >= n_classes:

@@ -39,6 +39,7 @@ import numbers
 import numpy as np
 
 from ._checks import check_positive_int
+from .optim import Optimizer
 
 __all__ = ["ConstantLR", "CosineLR", "ExponentialLR", "Schedule", "StepLR", "WarmUp"]
 
@@ -94,9 +95,16 @@ class Schedule:
         n = check_positive_int(n, "n", who)
         return np.array([self._lr(t, base_lr) for t in range(n)])
 
-    def apply(self, optimizer, t: int) -> float:
+    def apply(self, optimizer: Optimizer, t: int) -> float:
         """Set ``optimizer.lr = schedule(t, optimizer.base_lr)`` and return it."""
-        optimizer.lr = self(t, optimizer.base_lr)
+        who = f"{self!r}.apply()"
+        if not isinstance(optimizer, Optimizer):
+            raise TypeError(
+                f"{who} expected a backprop_lab Optimizer (SGD, RMSProp or Adam), got "
+                f"{type(optimizer).__name__}. Pass the optimizer whose lr the schedule sets: "
+                "opt = SGD(net, lr=0.1); schedule.apply(opt, t)."
+            )
+        optimizer.lr = self._lr(_check_t(t, who), _check_base_lr(optimizer.base_lr, who))
         return optimizer.lr
 
     def _lr(self, t: int, base_lr: float) -> float:

@@ -33,16 +33,37 @@ __all__ = ["FORMAT_VERSION", "load", "save"]
 FORMAT_VERSION = 1
 
 _FORMAT = "backprop_lab"
+_MAGIC = (b"PK\x03\x04", b"\x93NUMPY")  # how a zip archive (an .npz) and an .npy file start
 _ACTIVATIONS = {cls.__name__: cls for cls in (Sigmoid, Tanh, ReLU, LeakyReLU, Identity, Softmax)}
 
 
 def _npz_path(path) -> Path:
+    path = Path(path)
+    return path if path.suffix == ".npz" else path.with_name(path.name + ".npz")
+
+
+def _writable_npz_path(path) -> Path:
+    """The ``.npz`` path ``save()`` will write, after checking that it can be a new file."""
     if not isinstance(path, str | os.PathLike):
         raise TypeError(
             f"save() expected a file path (str or pathlib.Path), got {type(path).__name__}."
         )
-    path = Path(path)
-    return path if path.suffix == ".npz" else path.with_name(path.name + ".npz")
+    if os.fspath(path) == "":
+        raise ValueError("save() expected a file name, got ''. Pass a path such as 'model.npz'.")
+    for candidate in (Path(path), _npz_path(path)):
+        if candidate.is_dir():
+            raise ValueError(
+                f"save() expected a file path, but '{candidate}' is a directory. Name a file "
+                f"inside it, e.g. save(net, '{candidate / 'model.npz'}')."
+            )
+    path = _npz_path(path)
+    if not path.parent.is_dir():
+        raise ValueError(
+            f"save() cannot write '{path}': the directory '{path.parent}' does not exist. "
+            f"Create it first with pathlib.Path('{path.parent}').mkdir(parents=True), or "
+            "choose an existing directory."
+        )
+    return path
 
 
 def _describe(layer, i: int) -> dict:
@@ -65,6 +86,12 @@ def save(net: Network, path) -> Path:
     (Chapter "Evaluation and tuning".) ``".npz"`` is appended to the name if missing, as
     numpy does. Returns the path written.
 
+    Raises
+    ------
+    ValueError
+        The path is empty or a directory, its directory does not exist, or a parameter
+        holds NaN or inf (a diverged network is not saved). Nothing is written then.
+
     Examples
     --------
     >>> import tempfile, pathlib
@@ -77,7 +104,14 @@ def save(net: Network, path) -> Path:
     """
     if not isinstance(net, Network):
         raise TypeError(f"save() expected a Network, got {type(net).__name__}.")
-    path = _npz_path(path)
+    path = _writable_npz_path(path)
+    for name, param, _ in net.named_parameters():
+        if not np.isfinite(param).all():
+            raise ValueError(
+                f"save(): parameter {name!r} of the network is not finite (it holds NaN or "
+                "inf): training probably diverged. Nothing was written. Re-initialise the "
+                "network and train again with a lower learning rate, then save it."
+            )
     architecture = {
         "format": _FORMAT,
         "version": FORMAT_VERSION,
@@ -106,8 +140,8 @@ def load(path) -> Network:
     FileNotFoundError
         No such file.
     ValueError
-        The file is damaged, is not a backprop_lab save, has another format version, or
-        its parameters do not match its architecture.
+        The file is damaged, is not a backprop_lab save, has another format version, its
+        parameters do not match its architecture, or they hold NaN or inf.
     """
     given = path
     if not isinstance(path, str | os.PathLike):
@@ -121,6 +155,15 @@ def load(path) -> Network:
         raise FileNotFoundError(
             f"load() found no file at '{given}'. Check the path, or save a network first "
             "with save(net, path)."
+        )
+    with open(path, "rb") as f:
+        start = f.read(6)
+    if not start.startswith(_MAGIC):
+        # np.load would take it for a pickle and suggest allow_pickle=True: never do that
+        raise ValueError(
+            f"load(): '{path}' is damaged or not a valid .npz file: it is not a zip archive, "
+            "so it is not a backprop_lab .npz file. Load a file written by "
+            "backprop_lab.save(net, path)."
         )
     contents = None
     try:
@@ -152,14 +195,15 @@ def load(path) -> Network:
             f"backprop_lab reads version {FORMAT_VERSION}. Use the backprop_lab version that "
             "wrote it, or re-save the network."
         )
+    largest = max((array.size for array in contents.values()), default=0)
     try:
         dtype = np.dtype(arch["dtype"])
-        layers = [_build(spec, dtype) for spec in arch["layers"]]
+        layers = [_build(spec, dtype, largest) for spec in arch["layers"]]
         net = Network(layers)
     except (KeyError, TypeError, ValueError) as err:
         raise ValueError(
-            f"load(): the architecture stored in '{path}' is invalid ({err}). "
-            "Re-save the network with save(net, path)."
+            f"load(): the architecture stored in '{path}' is invalid ({err}): the file is "
+            "corrupted or mismatched. Re-save the network with save(net, path)."
         ) from err
     expected = {name for name, _, _ in net.named_parameters()}
     extra = sorted(set(contents) - expected)
@@ -185,14 +229,36 @@ def load(path) -> Network:
                 f"load(): parameter {name!r} in '{path}' has dtype {stored.dtype}, but the "
                 f"architecture says {param.dtype}. Re-save the network with save(net, path)."
             )
+        if not np.isfinite(stored).all():
+            raise ValueError(
+                f"load(): parameter {name!r} in '{path}' is not finite (it holds NaN or inf): "
+                "the file holds a diverged or corrupted network. Retrain the network and "
+                "save it again."
+            )
         np.copyto(param, stored)
     return net
 
 
-def _build(spec: dict, dtype: np.dtype):
+def _size(spec: dict, key: str) -> int:
+    value = spec[key]
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"Dense {key} must be a whole number >= 1, got {value!r}")
+    return value
+
+
+def _build(spec: dict, dtype: np.dtype, largest: int):
+    """One layer from its description; ``largest`` is the size of the largest stored array."""
     kind = spec["type"]
     if kind == "Dense":
-        return Dense(int(spec["n_in"]), int(spec["n_out"]), init="zeros", dtype=dtype)
+        n_in, n_out = _size(spec, "n_in"), _size(spec, "n_out")
+        # W must be among the stored arrays, so a larger one means a damaged size
+        # (say 10**12): refuse it here, before np.zeros tries to allocate it
+        if n_in * n_out > largest:
+            raise ValueError(
+                f"Dense({n_in} -> {n_out}) needs {n_in * n_out} weights, but the largest "
+                f"array in the file holds {largest}"
+            )
+        return Dense(n_in, n_out, init="zeros", dtype=dtype)
     if kind == "LeakyReLU":
         return LeakyReLU(alpha=float(spec["alpha"]))
     if kind in _ACTIVATIONS:

@@ -554,6 +554,24 @@ def test_sum_and_dot_errors():
         Value.sum([Value(1.0), "x"])
 
 
+@pytest.mark.parametrize("call, who, given", [
+    (lambda: Value.sum(None), "Value.sum", "NoneType"),
+    (lambda: Value.sum(5), "Value.sum", "int"),
+    (lambda: Value.sum(Value(1.0)), "Value.sum", "Value"),
+    (lambda: Value.dot(None, [1.0]), "Value.dot", "NoneType"),
+    (lambda: Value.dot([1.0], 2.0), "Value.dot", "float"),
+])
+def test_sum_and_dot_need_iterables(call, who, given):
+    with pytest.raises(TypeError, match=rf"{who} expected an iterable \(list or tuple\) of "
+                                        rf"Values or numbers, got {given}: .*Wrap a single term"):
+        call()
+
+
+def test_dot_of_unequal_iterables():
+    with pytest.raises(ValueError, match=r"same length >= 1, got lengths 3 and 2"):
+        Value.dot((Value(float(i)) for i in range(3)), iter([1.0, 2.0]))
+
+
 # ---------------------------------------------------------------------- Neuron, Layer, MLP
 def test_mlp_shapes_and_parameters():
     net = MLP(2, [16, 16, 1], rng=0)

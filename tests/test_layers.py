@@ -148,3 +148,36 @@ def test_float32_stays_float32(make):
     assert dense.forward(X).dtype == np.float32
     assert dense.backward(np.ones((3, 2), np.float32)).dtype == np.float32
     assert dense.grads["W"].dtype == np.float32
+
+
+@pytest.mark.parametrize("init, error, match", [
+    (lambda shape, rng, dtype: np.full(shape, np.nan), ValueError,
+     r"Dense\(2 -> 3\): the initializer returned non-finite weights \(NaN or inf\)"),
+    (lambda shape, rng, dtype: np.full(shape, -np.inf), ValueError, r"non-finite weights"),
+    (lambda shape, rng, dtype: np.full(shape, 1e300), ValueError, r"non-finite weights"),  # f32
+    (lambda shape: np.zeros(shape), TypeError,
+     r"calling the initializer as init\(shape, rng, dtype\) raised TypeError: .*takes 1 "
+     r"positional argument.* must have the signature init\(shape, rng, dtype\)"),
+    (lambda shape, rng, dtype: np.full(shape, "a"), TypeError,
+     r"Dense\(2 -> 3\): the initializer must return an array of numbers, got ndarray of dtype "
+     r"<U1"),
+    (lambda shape, rng, dtype: None, TypeError,
+     r"must return an array of numbers, got NoneType"),
+])
+def test_dense_initializer_errors(init, error, match):
+    with pytest.raises(error, match=match), np.errstate(over="ignore"):
+        Dense(2, 3, init=init, dtype=np.float32)
+
+
+def test_get_activation_keywords():
+    assert get_activation("leaky_relu", alpha=0.2).alpha == 0.2
+    with pytest.raises(TypeError, match=r"get_activation\(\): ReLU takes no keyword argument "
+                                        r"'alpha' \(got alpha=0.1\). Only LeakyReLU takes alpha: "
+                                        r"use get_activation\('leaky_relu', alpha=0.1\)"):
+        get_activation("relu", alpha=0.1)
+    with pytest.raises(TypeError, match=r"LeakyReLU takes no keyword argument 'beta' .*No "
+                                        r"activation takes beta"):
+        get_activation("leaky_relu", beta=2)
+    with pytest.raises(TypeError, match=r"got the layer ReLU\(\) and keyword arguments "
+                                        r"\['alpha'\]. Pass them to the layer's constructor"):
+        get_activation(ReLU(), alpha=0.1)

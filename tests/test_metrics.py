@@ -61,6 +61,30 @@ def test_predict_labels_single_output():
     np.testing.assert_array_equal(predict_labels(Network([dense]), X), [0, 1, 1])
 
 
+def test_confusion_matrix_mixed_unsigned_and_signed_labels():
+    y_true = np.array([0, 1, 2, 2], dtype=np.uint64)
+    y_pred = np.array([0, 2, 2, 1], dtype=np.int64)
+    C = confusion_matrix(y_true, y_pred)
+    np.testing.assert_array_equal(C, [[1, 0, 0], [0, 0, 1], [0, 1, 1]])
+    assert C.dtype == np.int64
+    assert confusion_matrix(y_pred, y_true.astype(np.uint8), n_classes=4).shape == (4, 4)
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+def test_predict_labels_refuses_non_finite_parameters(bad):
+    net = Network([Dense(2, 3, rng=0)])
+    net.layers[0].params["W"][1, 2] = bad
+    with pytest.raises(ValueError, match=r"parameter 0.W .* NaN or infinity.* diverged"):
+        predict_labels(net, np.ones((2, 2)))
+
+
+def test_predict_labels_refuses_overflowing_outputs():
+    net = Network([Dense(2, 3, init=lambda shape, rng, dtype: np.full(shape, 1e308, dtype))])
+    with np.errstate(over="ignore"), pytest.raises(ValueError, match=r"output contains inf "
+                                                                     r"or NaN.*overflowed"):
+        predict_labels(net, np.full((2, 2), 10.0))
+
+
 @pytest.mark.parametrize("call, error, match", [
     (lambda: accuracy([0, 1], [0]), ValueError,
      r"accuracy\(\) expected y_true and y_pred of the same length, got 2 and 1"),
@@ -73,6 +97,11 @@ def test_predict_labels_single_output():
     (lambda: confusion_matrix([0, 3], [0, 0], n_classes=3), ValueError,
      r"expected labels in 0..2 for n_classes=3, got label 3"),
     (lambda: confusion_matrix([0], [0], n_classes=0), ValueError, r"expected n_classes >= 1"),
+    (lambda: confusion_matrix([0, 10**12], [0, 0]), ValueError,
+     r"got label 1000000000000, which implies 1000000000001 classes \(more than 100000\). "
+     r"Check the labels .* or pass n_classes"),
+    (lambda: confusion_matrix(np.array([0, 2**63], dtype=np.uint64), [0, 0], n_classes=3),
+     ValueError, r"expected labels in 0..2 for n_classes=3, got label 9223372036854775808"),
     (lambda: predict_labels(Dense(2, 2), np.zeros((1, 2))), TypeError,
      r"predict_labels\(\) expected a Network, got Dense"),
     (lambda: predict_labels(Network([Dense(2, 2)]), np.zeros((1, 3))), ValueError,

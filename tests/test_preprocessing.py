@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -95,6 +97,21 @@ def test_one_hot():
     np.testing.assert_array_equal(one_hot(np.array([], dtype=int), n_classes=2).shape, (0, 2))
 
 
+@pytest.mark.parametrize("X", [
+    np.array([[1.0, 1e308], [2.0, -1e308], [3.0, 1e308]]),  # the variance overflows
+    np.array([[1.0, 1e308], [2.0, 1e308]]),  # the sum, and so the mean, overflows
+])
+@pytest.mark.parametrize("fit", [lambda X: Standardizer().fit(X), standardize])
+def test_standardize_values_too_large(X, fit):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a clear error, not an overflow warning
+        with pytest.raises(ValueError, match=r"Standardizer.fit\(\): the mean or standard "
+                                             r"deviation of column 1 is not finite: its values "
+                                             r"\(up to 1e\+308 in size\) are too large to "
+                                             r"standardize .* Rescale"):
+            fit(X)
+
+
 @pytest.mark.parametrize("call, error, match", [
     (lambda: train_test_split(*data(), test_size=1.0), ValueError,
      r"expected test_size in \(0, 1\) as a fraction, got 1.0"),
@@ -122,6 +139,14 @@ def test_one_hot():
     (lambda: one_hot([-1, 0]), ValueError, r"expected labels >= 0, got -1"),
     (lambda: one_hot([0, 3], n_classes=3), ValueError, r"labels in 0..2 for n_classes=3"),
     (lambda: one_hot(np.array([], dtype=int)), ValueError, r"pass n_classes"),
+    (lambda: one_hot([0, 10**12]), ValueError,
+     r"one_hot\(\) got label 1000000000000, which implies 1000000000001 classes \(more than "
+     r"100000\). Check the labels .* or pass n_classes"),
+    (lambda: standardize(np.zeros((3, 0))), ValueError,
+     r"Standardizer.fit\(\) expected X with at least one feature \(column\), got shape \(3, 0\)"),
+    (lambda: Standardizer().fit(np.zeros((3, 0))), ValueError, r"at least one feature"),
+    (lambda: train_test_split(np.zeros((4, 0)), np.arange(4)), ValueError,
+     r"train_test_split\(\) expected X with at least one feature \(column\)"),
     (lambda: one_hot([0], dtype=np.int32), TypeError, r"expected dtype float32 or float64"),
 ])
 def test_errors(call, error, match):

@@ -72,6 +72,21 @@ def test_apply_sets_optimizer_lr_from_base_lr():
     assert opt.lr == 0.2
 
 
+@pytest.mark.parametrize("optimizer, t, error, match", [
+    (None, 0, TypeError, r"apply\(\) expected a backprop_lab Optimizer \(SGD, RMSProp or Adam\), "
+                         r"got NoneType. Pass the optimizer"),
+    ("net", 0, TypeError, r"expected a backprop_lab Optimizer .* got Network"),
+    ("sgd", -1, ValueError, r"StepLR\(step_size=2, gamma=0.5\).apply\(\) expected a step index "
+                           r"t >= 0, got -1"),
+    ("sgd", 1.0, TypeError, r"apply\(\) expected the step index t to be an integer, got 1.0"),
+])
+def test_apply_checks_optimizer_and_step(optimizer, t, error, match):
+    net = Network([Dense(2, 1, rng=0)])
+    optimizer = {"net": net, "sgd": SGD(net, lr=0.2)}.get(optimizer)
+    with pytest.raises(error, match=match):
+        StepLR(2, gamma=0.5).apply(optimizer, t)
+
+
 def test_reprs():
     assert repr(StepLR(5)) == "StepLR(step_size=5, gamma=0.1)"
     assert repr(WarmUp(2, after=ExponentialLR(0.9))) == (

@@ -190,3 +190,65 @@ def test_save_errors(tmp_path):
         save(Network([Dense(2, 2), Custom()]), tmp_path / "x.npz")
     with pytest.raises(TypeError, match=r"load\(\) expected a file path"):
         load(None)
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+def test_load_rejects_non_finite_parameters(tmp_path, bad):
+    path = save(make_net(), tmp_path / "net.npz")
+    W = make_net().layers[0].params["W"].copy()
+    W[1, 2] = bad
+    _rewrite(path, replace={"0.W": W})
+    with pytest.raises(ValueError, match=r"parameter '0.W' in '.*net.npz' is not finite .*"
+                                         r"diverged or corrupted network"):
+        load(path)
+
+
+def test_save_refuses_a_diverged_network_and_writes_nothing(tmp_path):
+    net = make_net()
+    net.layers[2].params["b"][0] = np.nan
+    with pytest.raises(ValueError, match=r"save\(\): parameter '2.b' of the network is not "
+                                         r"finite .*Re-initialise .*lower learning rate"):
+        save(net, tmp_path / "net.npz")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_save_to_bad_paths(tmp_path):
+    with pytest.raises(ValueError, match=r"cannot write '.*missing.*net.npz': the directory "
+                                         r"'.*missing' does not exist. Create it first"):
+        save(make_net(), tmp_path / "missing" / "net.npz")
+    with pytest.raises(ValueError, match=r"expected a file path, but '.*' is a directory. Name "
+                                         r"a file inside it"):
+        save(make_net(), tmp_path)
+    (tmp_path / "taken.npz").mkdir()
+    with pytest.raises(ValueError, match=r"'.*taken.npz' is a directory"):
+        save(make_net(), tmp_path / "taken")
+    with pytest.raises(ValueError, match=r"save\(\) expected a file name, got ''. Pass a path"):
+        save(make_net(), "")
+    assert [p.name for p in tmp_path.iterdir()] == ["taken.npz"]  # nothing written
+
+
+@pytest.mark.parametrize("n_in, match", [
+    (10**12, r"Dense\(1000000000000 -> 5\) needs 5000000000000 weights, but the largest array "
+             r"in the file holds 20"),
+    (2.7, r"Dense n_in must be a whole number >= 1, got 2.7"),
+    (0, r"Dense n_in must be a whole number >= 1, got 0"),
+    ("3", r"Dense n_in must be a whole number >= 1, got '3'"),
+])
+def test_absurd_or_fractional_sizes_are_rejected_before_allocation(tmp_path, n_in, match):
+    path = save(make_net(), tmp_path / "net.npz")
+    with np.load(path, allow_pickle=False) as data:
+        layers = json.loads(str(data["architecture"]))["layers"]
+    layers[0]["n_in"] = n_in
+    _rewrite(path, architecture={"layers": layers})
+    with pytest.raises(ValueError, match=rf"architecture stored in .* is invalid \({match}\): "
+                                         r"the file is corrupted or mismatched"):
+        load(path)
+
+
+def test_text_file_is_not_an_npz_file(tmp_path):
+    path = tmp_path / "notes.txt"
+    path.write_text("epoch,loss\n1,0.5\n")
+    with pytest.raises(ValueError, match=r"not a zip archive, so it is not a backprop_lab .npz "
+                                         r"file") as info:
+        load(path)
+    assert "pickle" not in str(info.value)
