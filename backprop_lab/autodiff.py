@@ -634,6 +634,13 @@ class Value:
         8.0
         """
         topo = self._topo()
+        for v in topo:  # leaves are finite (checked by Value()), so only an op can overflow
+            if not math.isfinite(v.data):
+                raise ValueError(
+                    f"Value.backward(): the graph holds a node {v._op!r} whose value is {v.data} "
+                    "although every leaf is finite: the arithmetic overflowed, and no gradient "
+                    "can be trusted. Use smaller numbers (scale the inputs or weights down)."
+                )
         # Propagate this pass's gradients from zero, then add the old ones back,
         # so that grads left by an earlier pass are not pushed through the graph again.
         saved = [v.grad for v in topo]
@@ -694,8 +701,19 @@ class Value:
                 v._prev[0].grad -= g
             else:  # pragma: no cover - every op above is produced by a method of Value
                 raise RuntimeError(f"Value.backward() met an unknown op {op!r}.")
+        overflowed = None
         for v, g in zip(topo, saved, strict=True):
             v.grad += g
+            if overflowed is None and not math.isfinite(v.grad):
+                overflowed = v
+        if overflowed is not None:
+            v = overflowed
+            raise ValueError(
+                f"Value.backward(): a gradient overflowed to {v.grad} (at a node "
+                f"{v._op or 'leaf'!r} with value {v.data:.3g}), although every value is "
+                "finite: a local derivative such as 1/x near x = 0 is too large. Keep "
+                "log() and division away from zero."
+            )
 
 
 # ---------------------------------------------------------------------- networks

@@ -774,3 +774,15 @@ def test_mlp_matches_torch():
         for j, n in enumerate(layer.neurons):
             assert [w.grad for w in n.w] == pytest.approx(W.grad[:, j].tolist(), rel=1e-10)
             assert n.b.grad == pytest.approx(b.grad[j].item(), rel=1e-10)
+
+
+def test_backward_refuses_overflowed_values_and_gradients():
+    """Leaves are finite by construction; an op that overflows must not give silent grads."""
+    a, b = Value(1e200), Value(1e200)
+    c = a * b  # inf: Python floats overflow silently
+    with pytest.raises(ValueError, match=r"node '\*' whose value is inf although every leaf"):
+        c.backward()
+    assert a.grad == 0.0 and b.grad == 0.0  # nothing was propagated
+    x = Value(1e-320)
+    with pytest.raises(ValueError, match=r"a gradient overflowed to inf.*log\(\) and division"):
+        x.log().backward()
