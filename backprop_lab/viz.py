@@ -31,13 +31,19 @@ Examples
 
 from __future__ import annotations
 
+import difflib
 import math
+import numbers
 from collections.abc import Mapping
 
 import matplotlib.colors as mcolors
 import numpy as np
+from matplotlib import colormaps
 from matplotlib.axes import Axes
+from matplotlib.lines import Line2D
 from matplotlib.transforms import blended_transform_factory
+
+from backprop_lab._checks import check_positive_float
 
 __all__ = [
     "PALETTE",
@@ -149,6 +155,83 @@ def _series(curves, who: str) -> dict[str, np.ndarray]:
     return out
 
 
+def _check_number(value, name: str, who: str, *, above: float, what: str, hint: str) -> float:
+    """``value`` as a float if it is a finite number ``> above``; else a clear error."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{who} expected {name} to be {what}, got {value!r}. {hint}")
+    if not (math.isfinite(value) and value > above):
+        raise ValueError(f"{who} expected {name} to be {what}, got {value!r}. {hint}")
+    return float(value)
+
+
+def _check_finite_grid(arr: np.ndarray, name: str, who: str) -> None:
+    """Raise ``ValueError`` if the grid coordinates ``arr`` hold NaN or infinity."""
+    if not np.isfinite(arr).all():
+        where = tuple(int(i) for i in np.argwhere(~np.isfinite(arr))[0])
+        raise ValueError(
+            f"{who} expected finite coordinates in {name}, found {arr[where]} at index {where}. "
+            "Build the grid from finite ranges: W1, W2 = np.meshgrid(np.linspace(-2, 2, 41), "
+            "np.linspace(-2, 2, 41))."
+        )
+
+
+def _check_levels(levels, who: str):
+    """``levels`` as an int count (>= 2), or as a float array of increasing finite levels."""
+    hint = "Pass a number of levels such as levels=20, or the levels themselves, e.g. [0.1, 1, 10]."
+    if np.ndim(levels) == 0:
+        if isinstance(levels, bool) or not isinstance(levels, numbers.Integral):
+            raise TypeError(
+                f"{who} expected levels to be an integer count or a sequence of numbers, "
+                f"got {levels!r}. {hint}"
+            )
+        if levels < 2:
+            raise ValueError(f"{who} expected levels >= 2, got {levels}. {hint}")
+        return int(levels)
+    lev = _as_float_array(levels, "levels", who)
+    if lev.ndim != 1 or lev.size < 2 or not np.isfinite(lev).all() or np.any(np.diff(lev) <= 0):
+        raise ValueError(
+            f"{who} expected levels to be an int or an increasing 1-D array of at least "
+            f"2 finite values, got {levels!r}. {hint}"
+        )
+    return lev
+
+
+def _check_cmap(cmap, who: str) -> None:
+    """Raise a clear error unless ``cmap`` is a registered colormap name or a Colormap."""
+    if isinstance(cmap, mcolors.Colormap):
+        return
+    some = "'cividis' (the default, colour-blind safe), 'viridis', 'magma', 'Greys'"
+    if not isinstance(cmap, str):
+        raise TypeError(f"{who} expected cmap to be a colormap name such as {some}, got {cmap!r}.")
+    if cmap not in colormaps:
+        close = difflib.get_close_matches(cmap, list(colormaps), n=3)
+        guess = f" Did you mean {', '.join(map(repr, close))}?" if close else ""
+        raise ValueError(
+            f"{who}: unknown cmap {cmap!r}.{guess} Use a matplotlib colormap name such as "
+            f"{some}; list(matplotlib.colormaps) shows them all."
+        )
+
+
+def _check_line_style(who: str, color, linestyle, marker) -> None:
+    """Raise a clear error for a colour, line style or marker that matplotlib would refuse."""
+    if color is not None and not mcolors.is_color_like(color):
+        raise ValueError(
+            f"{who} expected color to be a matplotlib colour such as 'black', '#0072B2' or "
+            f"viz.PALETTE['orange'], got {color!r}."
+        )
+    examples = {"linestyle": "'-', '--', ':' or (0, (5, 2))", "marker": "'o', 's', '^' or ''"}
+    for name, value in (("linestyle", linestyle), ("marker", marker)):
+        if value is None:
+            continue
+        try:
+            Line2D([], [], **{name: value})  # matplotlib's own check, without drawing
+        except (TypeError, ValueError) as err:
+            raise ValueError(
+                f"{who} expected {name} to be a matplotlib {name} such as {examples[name]}, "
+                f"got {value!r}."
+            ) from err
+
+
 def _first_nonfinite(arr: np.ndarray) -> int | None:
     """Index of the first NaN/inf entry along axis 0, or None when everything is finite."""
     bad = ~np.isfinite(arr)
@@ -187,14 +270,16 @@ def plot_loss_surface(
     ax : matplotlib Axes, optional
         Where to draw; a new figure when omitted.
     levels : int or 1-D array
-        Number of contour levels, or the levels themselves.
+        Number of contour levels (at least 2), or the levels themselves (increasing,
+        finite).
     log_levels : bool
         Space the levels geometrically between the smallest positive and the largest
         loss (the default: a bowl's low region otherwise gets a single contour).
     filled : bool
         Fill between contours (with thin lines on top) or draw lines only.
-    cmap : str
-        Colormap name; the default ``"cividis"`` is colour-blind safe.
+    cmap : str or Colormap
+        Colormap name (one of ``matplotlib.colormaps``); the default ``"cividis"`` is
+        colour-blind safe.
     xlabel, ylabel : str
         Axis labels.
     minimum : sequence of 2 floats, optional
@@ -208,7 +293,6 @@ def plot_loss_surface(
         With ``ax.get_xlim()``/``get_ylim()`` equal to the grid's extent.
     """
     who = "plot_loss_surface"
-    ax = _get_ax(ax)
     W1 = _as_float_array(W1, "W1", who)
     W2 = _as_float_array(W2, "W2", who)
     L = _as_float_array(L, "L", who)
@@ -226,34 +310,46 @@ def plot_loss_surface(
         )
     if min(L.shape) < 2:
         raise ValueError(f"{who} expected a grid of at least 2 x 2 points, got {L.shape}.")
+    _check_finite_grid(W1, "W1", who)
+    _check_finite_grid(W2, "W2", who)
     finite = L[np.isfinite(L)]
     if finite.size == 0:
         raise ValueError(f"{who} expected some finite values in L, got none.")
+    levels = _check_levels(levels, who)
+    _check_cmap(cmap, who)
 
     norm = None
-    if np.ndim(levels) == 0:
-        n = int(levels)
-        if n < 2:
-            raise ValueError(f"{who} expected levels >= 2, got {levels}.")
+    if isinstance(levels, int):
+        n = levels
         lo, hi = float(finite.min()), float(finite.max())
-        if log_levels:
-            positive = finite[finite > 0]
-            lo = float(positive.min()) if positive.size else 1e-12
-            hi = max(hi, lo * 10)
-            lev = np.geomspace(lo, hi, n)
-            norm = mcolors.LogNorm(vmin=lev[0], vmax=lev[-1])
-        else:
-            lev = np.linspace(lo, hi if hi > lo else lo + 1.0, n)
-    else:
-        lev = _as_float_array(levels, "levels", who)
-        if lev.ndim != 1 or lev.size < 2 or np.any(np.diff(lev) <= 0):
+        with np.errstate(all="ignore"):  # overflow is detected just below
+            if log_levels:
+                positive = finite[finite > 0]
+                lo = float(positive.min()) if positive.size else 1e-12
+                hi = max(hi, lo * 10)
+                lev = np.geomspace(lo, hi, n)
+            else:
+                lev = np.linspace(lo, hi if hi > lo else lo + 1.0, n)
+            usable = np.isfinite(lev).all() and np.all(np.diff(lev) > 0)
+        if not usable:  # L's values sit at the edge of float64: levels overflow or collapse
             raise ValueError(
-                f"{who} expected levels to be an int or an increasing 1-D array of at least "
-                f"2 values, got {levels!r}."
+                f"{who} could not space {n} contour levels between {finite.min():g} and "
+                f"{finite.max():g}, the smallest and largest finite values of L. Rescale L "
+                "(e.g. L / L.max()) or pass levels=[...] yourself."
             )
+        if log_levels:
+            norm = mcolors.LogNorm(vmin=lev[0], vmax=lev[-1])
+    else:
+        lev = levels
         if log_levels and lev[0] > 0:
             norm = mcolors.LogNorm(vmin=lev[0], vmax=lev[-1])
 
+    if minimum is not None:
+        m = _as_float_array(minimum, "minimum", who)
+        if m.shape != (2,):
+            raise ValueError(f"{who} expected minimum as (w1, w2), got shape {m.shape}.")
+
+    ax = _get_ax(ax)
     # LogNorm masks values <= 0 (a bowl's minimum is exactly 0): lift them to the lowest level
     Lm = np.ma.masked_invalid(np.maximum(L, lev[0]) if norm is not None else L)
     if filled:
@@ -263,9 +359,6 @@ def plot_loss_surface(
     else:
         ax.contour(W1, W2, Lm, levels=lev, cmap=cmap, norm=norm, linewidths=1.0)
     if minimum is not None:
-        m = _as_float_array(minimum, "minimum", who)
-        if m.shape != (2,):
-            raise ValueError(f"{who} expected minimum as (w1, w2), got shape {m.shape}.")
         ax.plot(
             m[0],
             m[1],
@@ -320,20 +413,22 @@ def plot_trajectory(
     color, linestyle, marker : optional
         Override the cycle.
     markersize : float
-        Size of the per-step markers.
+        Size of the per-step markers (``>= 0``).
 
     Returns
     -------
     Axes
     """
     who = "plot_trajectory"
-    ax = _get_ax(ax)
     P = _as_float_array(path, "path", who)
     if P.ndim != 2 or P.shape[1] != 2 or P.shape[0] < 1:
         raise ValueError(
             f"{who} expected path of shape (n_steps + 1, 2), one row (w1, w2) per step, "
             f"got {P.shape}. Stack the iterates with np.array(list_of_points)."
         )
+    _check_line_style(who, color, linestyle, marker)
+    markersize = check_positive_float(markersize, "markersize", who, allow_zero=True)
+    ax = _get_ax(ax)
     keep_limits = ax.has_data()
     xlim, ylim = ax.get_xlim(), ax.get_ylim()
 
@@ -448,7 +543,7 @@ def plot_loss_curves(
     x : 1-D array, optional
         The x coordinates (default ``0, 1, ..., len(curve) - 1``); must be at least as
         long as the longest curve.
-    diverge_factor : float or None
+    diverge_factor : float > 1 or None
         Growth above the starting values that counts as divergence (default 1000);
         None: only NaN/inf count.
 
@@ -457,7 +552,6 @@ def plot_loss_curves(
     Axes
     """
     who = "plot_loss_curves"
-    ax = _get_ax(ax)
     series = _series(curves, who)
     longest = max(len(v) for v in series.values())
     if x is None:
@@ -471,9 +565,19 @@ def plot_loss_curves(
             )
     limit = math.inf
     if diverge_factor is not None:
+        # a factor <= 1 would call a curve diverged at its very first value
+        diverge_factor = _check_number(
+            diverge_factor,
+            "diverge_factor",
+            who,
+            above=1,
+            what="a finite number > 1 or None",
+            hint="Use diverge_factor=1e3 (the default), or None to count only NaN/inf.",
+        )
         starts = [abs(v[0]) for v in series.values() if np.isfinite(v[0])]
         if starts and max(starts) > 0:
-            limit = float(diverge_factor) * max(starts)
+            limit = diverge_factor * max(starts)
+    ax = _get_ax(ax)
     for i, (label, values) in enumerate(series.items()):
         st = style(i)
         with np.errstate(invalid="ignore"):
@@ -552,7 +656,7 @@ def plot_lr_sweep(
         :math:`2/\lambda_{\max}` or the chosen one).
     mark_label : str, optional
         Legend entry for ``mark``.
-    diverged_above : float, optional
+    diverged_above : float > 0, optional
         Values above this count as diverged runs (e.g. ``1e3 * initial_loss``).
 
     Returns
@@ -560,7 +664,6 @@ def plot_lr_sweep(
     Axes
     """
     who = "plot_lr_sweep"
-    ax = _get_ax(ax)
     lr = _as_float_array(lrs, "lrs", who)
     if lr.ndim != 1 or lr.size == 0:
         raise ValueError(f"{who} expected lrs to be a non-empty 1-D array, got shape {lr.shape}.")
@@ -576,6 +679,26 @@ def plot_lr_sweep(
             raise ValueError(
                 f"{who} expected {what} of shape {lr.shape} (one per learning rate), got {v.shape}."
             )
+    if mark is not None:
+        mark = _check_number(
+            mark,
+            "mark",
+            who,
+            above=0,
+            what="a positive learning rate",
+            hint="Pass the rate to highlight, e.g. mark=0.1, or leave mark out.",
+        )
+    if diverged_above is not None:
+        diverged_above = _check_number(
+            diverged_above,
+            "diverged_above",
+            who,
+            above=0,
+            what="a finite number > 0",
+            hint="Pass a loss that only a diverged run exceeds, e.g. 1e3 * initial_loss.",
+        )
+
+    ax = _get_ax(ax)
     order = np.argsort(lr)
     lr = lr[order]
     trans = blended_transform_factory(ax.transData, ax.transAxes)
@@ -613,15 +736,12 @@ def plot_lr_sweep(
     if log_y:
         ax.set_yscale("log")
     if mark is not None:
-        m = float(mark)
-        if not (np.isfinite(m) and m > 0):
-            raise ValueError(f"{who} expected mark to be a positive learning rate, got {mark!r}.")
         ax.axvline(
-            m,
+            mark,
             color=PALETTE["black"],
             linestyle=(0, (4, 3)),
             linewidth=1.2,
-            label=mark_label if mark_label is not None else f"$\\eta$ = {m:.3g}",
+            label=mark_label if mark_label is not None else f"$\\eta$ = {mark:.3g}",
         )
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)

@@ -79,8 +79,10 @@ import io
 import itertools
 import json
 import math
+import numbers
+import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from pathlib import Path
 
 import ipywidgets
@@ -128,6 +130,17 @@ class _Control:
                 "values the reader can choose from."
             )
         vals = [v.item() if isinstance(v, np.generic) else v for v in arr]
+        # a control finds its current value by equality: an unhashable value (a dict, a
+        # set) cannot be looked up, and NaN never equals itself
+        for v in vals:
+            if not isinstance(v, Hashable):
+                raise TypeError(
+                    f"{who} expected values that are numbers, strings or other hashable "
+                    f"values, got a {type(v).__name__}: {v!r}. For settings such as dicts, "
+                    "pass their names, e.g. values=['sgd', 'adam'], and look them up in draw."
+                )
+            if isinstance(v, float) and math.isnan(v):
+                raise ValueError(f"{who} expected values that are not NaN, got {vals}.")
         if len(set(vals)) != len(vals):
             raise ValueError(f"{who} expected distinct values, got {vals}.")
         if not isinstance(fmt, str):
@@ -220,6 +233,27 @@ class Choice(_Control):
 
 
 # --------------------------------------------------------------------------- base
+def _check_figsize(figsize, who: str) -> tuple[float, float]:
+    """``figsize`` as ``(width, height)`` floats if it is a pair of finite numbers > 0."""
+    fix = "Write figsize=(width, height) in inches, e.g. figsize=(6, 3.2)."
+    if isinstance(figsize, str | bytes) or not isinstance(figsize, Sequence | np.ndarray):
+        raise TypeError(
+            f"{who} expected figsize to be a pair (width, height), got {figsize!r}. {fix}"
+        )
+    if len(figsize) != 2:
+        raise ValueError(
+            f"{who} expected figsize=(width, height) in inches, got {figsize!r}. {fix}"
+        )
+    for size in figsize:
+        if isinstance(size, bool) or not isinstance(size, numbers.Real):
+            raise TypeError(f"{who} expected figsize to hold two numbers, got {figsize!r}. {fix}")
+        if not (math.isfinite(size) and size > 0):
+            raise ValueError(
+                f"{who} expected a finite width and height > 0 in figsize, got {figsize!r}. {fix}"
+            )
+    return float(figsize[0]), float(figsize[1])
+
+
 class _FrameFigure:
     """Rendering shared by both faces: one reused Agg figure, PNG frames, HTML player."""
 
@@ -261,13 +295,18 @@ class _FrameFigure:
                 f"'constrained' (lay out every frame), got {layout!r}."
             )
         for name, n in (("nrows", nrows), ("ncols", ncols)):
-            if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= 4:
+            if isinstance(n, bool) or not isinstance(n, numbers.Integral) or not 1 <= n <= 4:
                 raise ValueError(f"{who} expected {name} to be an integer from 1 to 4, got {n!r}.")
+        nrows, ncols = int(nrows), int(ncols)
         if figsize is None:
             figsize = (min(4.0 * ncols, 9.0), 3.2 * nrows)
-        if len(figsize) != 2 or not all(float(s) > 0 for s in figsize):
-            raise ValueError(f"{who} expected figsize=(width, height) in inches, got {figsize!r}.")
-        if isinstance(dpi, bool) or not isinstance(dpi, int | float) or not 20 <= dpi <= 300:
+        figsize = _check_figsize(figsize, who)
+        if subplot_kw is not None and not isinstance(subplot_kw, dict):
+            raise TypeError(
+                f"{who} expected subplot_kw to be a dict of Figure.subplots options or None, "
+                f"got {subplot_kw!r}. Write e.g. subplot_kw={{'projection': 'polar'}}."
+            )
+        if isinstance(dpi, bool) or not isinstance(dpi, numbers.Real) or not 20 <= dpi <= 300:
             raise ValueError(
                 f"{who} expected dpi between 20 and 300, got {dpi!r}. About 72 keeps a page "
                 "of several figures under 2 MB."
@@ -277,7 +316,11 @@ class _FrameFigure:
                 f"{who} needs a caption or alt text (every figure has one; STYLE.md section "
                 "7). Pass caption='...' and alt='...' describing what the figure shows."
             )
-        if isinstance(max_frames, bool) or not isinstance(max_frames, int) or max_frames < 1:
+        if (
+            isinstance(max_frames, bool)
+            or not isinstance(max_frames, numbers.Integral)
+            or max_frames < 1
+        ):
             raise ValueError(
                 f"{who} expected max_frames to be a positive integer, got {max_frames!r}."
             )
@@ -292,7 +335,7 @@ class _FrameFigure:
             )
         self._draw = draw
         self.nrows, self.ncols = nrows, ncols
-        self.figsize = (float(figsize[0]), float(figsize[1]))
+        self.figsize = figsize
         self.dpi = dpi
         self.alt = alt if alt is not None else caption
         self.max_frames = max_frames
@@ -489,8 +532,23 @@ class _FrameFigure:
         return list(self._frames)
 
     def save_frames(self, directory) -> list[Path]:
-        """Write every frame as ``frame_000.png``, ... into ``directory``; return the paths."""
+        """Write every frame as ``frame_000.png``, ... into ``directory``; return the paths.
+
+        ``directory`` (a ``str`` or ``pathlib.Path``) is created if it does not exist.
+        """
+        who = f"{type(self).__name__}.save_frames"
+        if not isinstance(directory, str | os.PathLike):
+            raise TypeError(
+                f"{who} expected a directory path (a str or pathlib.Path), got {directory!r}. "
+                "Write e.g. fig.save_frames('frames')."
+            )
         out = Path(directory)
+        for p in (out, *out.parents):
+            if p.exists() and not p.is_dir():
+                raise ValueError(
+                    f"{who} expected a directory, but {str(p)!r} is a file, not a directory. "
+                    "Pass the path of a directory (it is created if missing)."
+                )
         out.mkdir(parents=True, exist_ok=True)
         paths = []
         for k, png in enumerate(self.frames()):
@@ -872,9 +930,13 @@ class Animation(_FrameFigure):
             raise TypeError(f"Animation expected n_frames to be an integer, got {n_frames!r}.")
         if n_frames < 1:
             raise ValueError(f"Animation expected n_frames >= 1, got {n_frames}.")
-        if isinstance(interval, bool) or not isinstance(interval, int) or interval < 10:
+        if (
+            isinstance(interval, bool)
+            or not isinstance(interval, numbers.Integral)
+            or interval < 10
+        ):
             raise ValueError(f"Animation expected interval >= 10 milliseconds, got {interval!r}.")
-        self.interval = interval
+        self.interval = int(interval)  # a plain int: it goes into the player's JSON
         #: the live face's ``ipywidgets.Play`` (set when the widget is built)
         self.play: ipywidgets.Play | None = None
         control = Slider(name, list(range(int(n_frames))), label=label, fmt=fmt)

@@ -129,6 +129,51 @@ def test_loss_surface_rejects_non_axes():
         viz.plot_loss_surface(np.zeros((2, 2)), np.zeros((2, 2)), np.zeros((2, 2)), ax="ax")
 
 
+@pytest.mark.parametrize(
+    ("levels", "err", "match"),
+    [
+        ("abc", TypeError, "levels to be an integer count or a sequence of numbers, got 'abc'"),
+        (None, TypeError, "levels to be an integer count .* got None"),
+        (np.nan, TypeError, "levels to be an integer count .* got nan"),
+        (2.5, TypeError, "levels to be an integer count .* got 2.5"),
+        ([1.0, np.nan], ValueError, "increasing 1-D array of at least 2 finite values"),
+        ([1.0, np.inf], ValueError, "increasing 1-D array of at least 2 finite values"),
+    ],
+)
+def test_loss_surface_levels_must_be_a_count_or_finite_increasing_levels(
+    ax, bowl, levels, err, match
+):
+    with pytest.raises(err, match=match):
+        viz.plot_loss_surface(*bowl, ax=ax, levels=levels)
+
+
+@pytest.mark.parametrize(("name", "bad"), [("W1", np.nan), ("W2", np.inf)])
+def test_loss_surface_rejects_non_finite_grid_coordinates(ax, bowl, name, bad):
+    W1, W2, L = (a.copy() for a in bowl)
+    (W1 if name == "W1" else W2)[2, 3] = bad
+    with pytest.raises(ValueError, match=rf"finite coordinates in {name}, found {bad} at index"):
+        viz.plot_loss_surface(W1, W2, L, ax=ax)
+
+
+def test_loss_surface_values_too_large_for_levels(ax, bowl):
+    W1, W2, _ = bowl
+    with pytest.raises(ValueError, match="could not space 20 contour levels.*Rescale L"):
+        viz.plot_loss_surface(W1, W2, np.full(W1.shape, 1e308), ax=ax)
+
+
+def test_loss_surface_unknown_cmap_lists_valid_names(ax, bowl):
+    with pytest.raises(ValueError, match=r"unknown cmap 'viridiss'.*'viridis'.*'cividis'"):
+        viz.plot_loss_surface(*bowl, ax=ax, cmap="viridiss")
+    with pytest.raises(TypeError, match="cmap to be a colormap name such as 'cividis'"):
+        viz.plot_loss_surface(*bowl, ax=ax, cmap=5)
+    assert not ax.collections  # refused before drawing
+
+
+def test_loss_surface_accepts_a_colormap_object(ax, bowl):
+    viz.plot_loss_surface(*bowl, ax=ax, cmap=matplotlib.colormaps["viridis"])
+    assert next(c for c in ax.collections if isinstance(c, ContourSet)).cmap.name == "viridis"
+
+
 # ---------------------------------------------------------------- trajectory
 def test_trajectory_line_equals_path_and_marks_start_and_end(ax):
     path = np.array([[1.0, 1.0], [0.5, -0.5], [0.2, 0.1], [0.0, 0.0]])
@@ -183,6 +228,31 @@ def test_trajectories_take_successive_styles(ax):
 def test_trajectory_invalid_shape(ax, shape):
     with pytest.raises(ValueError, match=r"path of shape \(n_steps \+ 1, 2\)"):
         viz.plot_trajectory(np.zeros(shape), ax=ax)
+
+
+@pytest.mark.parametrize(
+    ("kw", "err", "match"),
+    [
+        ({"color": "notacolor"}, ValueError, "color to be a matplotlib colour"),
+        ({"color": 5}, ValueError, "color to be a matplotlib colour"),
+        ({"marker": "Q"}, ValueError, "marker to be a matplotlib marker such as 'o'"),
+        ({"linestyle": "~"}, ValueError, "linestyle to be a matplotlib linestyle such as '-'"),
+        ({"markersize": "a"}, TypeError, "markersize to be a number"),
+        ({"markersize": -1.0}, ValueError, "markersize >= 0"),
+        ({"markersize": np.nan}, ValueError, "markersize >= 0"),
+    ],
+)
+def test_trajectory_rejects_bad_line_style(ax, kw, err, match):
+    with pytest.raises(err, match=match):
+        viz.plot_trajectory(np.array([[1.0, 1.0], [0.0, 0.0]]), ax=ax, **kw)
+    assert not ax.get_lines()  # refused before drawing
+
+
+def test_trajectory_accepts_any_matplotlib_style(ax):
+    path = np.array([[1.0, 1.0], [0.0, 0.0]])
+    viz.plot_trajectory(path, ax=ax, color=(1, 0, 0), linestyle=(0, (1, 2)), marker=4)
+    (line,) = data_lines(ax)
+    assert line.get_marker() == 4 and mcolors.same_color(line.get_color(), "red")
 
 
 # ---------------------------------------------------------------- loss curves
@@ -252,6 +322,18 @@ def test_loss_curves_non_numeric(ax):
         viz.plot_loss_curves({"a": ["x", "y"]}, ax=ax)
 
 
+@pytest.mark.parametrize("factor", [0, -1, 1, 0.5, np.nan, np.inf])
+def test_loss_curves_diverge_factor_must_exceed_one(ax, factor):
+    # a factor <= 1 used to mark every curve as diverged at step 0
+    with pytest.raises(ValueError, match="diverge_factor to be a finite number > 1 or None"):
+        viz.plot_loss_curves(np.array([1.0, 0.5]), ax=ax, diverge_factor=factor)
+
+
+def test_loss_curves_diverge_factor_must_be_a_number(ax):
+    with pytest.raises(TypeError, match="diverge_factor to be a finite number > 1 .* got 'a'"):
+        viz.plot_loss_curves(np.array([1.0, 0.5]), ax=ax, diverge_factor="a")
+
+
 def test_ax_none_makes_a_new_figure():
     import matplotlib.pyplot as plt
 
@@ -306,6 +388,41 @@ def test_lr_sweep_invalid(ax, lrs, values, match):
 def test_lr_sweep_invalid_mark(ax):
     with pytest.raises(ValueError, match="mark to be a positive learning rate"):
         viz.plot_lr_sweep([0.1, 0.2], [1.0, 2.0], ax=ax, mark=-1.0)
+
+
+@pytest.mark.parametrize(
+    ("mark", "err"), [("a", TypeError), ([0.1], TypeError), (np.nan, ValueError), (0, ValueError)]
+)
+def test_lr_sweep_mark_is_checked_before_anything_is_drawn(ax, mark, err):
+    with pytest.raises(err, match="mark to be a positive learning rate"):
+        viz.plot_lr_sweep([0.1, 0.2], [1.0, 2.0], ax=ax, mark=mark)
+    assert not ax.get_lines()
+
+
+@pytest.mark.parametrize(
+    ("limit", "err"),
+    [
+        (np.nan, ValueError),
+        (-1.0, ValueError),
+        (0, ValueError),
+        (np.inf, ValueError),
+        ("a", TypeError),
+    ],
+)
+def test_lr_sweep_diverged_above_must_be_a_finite_positive_number(ax, limit, err):
+    # nan used to mark every run as diverged; "a" leaked numpy's ufunc error
+    with pytest.raises(err, match="diverged_above to be a finite number > 0"):
+        viz.plot_lr_sweep([0.1, 0.2], [1.0, 2.0], ax=ax, diverged_above=limit)
+    assert not ax.get_lines()
+
+
+def test_invalid_input_with_ax_none_opens_no_figure():
+    import matplotlib.pyplot as plt
+
+    before = plt.get_fignums()
+    with pytest.raises(TypeError, match="mark to be a positive learning rate"):
+        viz.plot_lr_sweep([0.1, 0.2], [1.0, 2.0], mark="a")
+    assert plt.get_fignums() == before
 
 
 # ---------------------------------------------------------------- schedules, badge

@@ -444,6 +444,9 @@ def test_animation_errors(n_frames, kw, err, match):
         (lambda: Slider("lr", ["a"], fmt="{:.2f}"), ValueError, "could not format"),
         (lambda: Slider("lr", [0.1], initial=0.5), ValueError, "initial to be one of"),
         (lambda: Choice("opt", []), ValueError, "at least one value"),
+        (lambda: Slider("lr", [{"a": 1}]), TypeError, "hashable values, got a dict"),
+        (lambda: Choice("opt", [{1}, {2}]), TypeError, "hashable values, got a set"),
+        (lambda: Slider("lr", np.array([0.1, np.nan])), ValueError, "values that are not NaN"),
     ],
 )
 def test_control_errors(factory, err, match):
@@ -524,6 +527,55 @@ def test_interactive_figure_errors(args, kw, err, match):
     kw = {"alt": "x", **kw}
     with pytest.raises(err, match=match):
         InteractiveFigure(*args, **kw)
+
+
+@pytest.mark.parametrize("cls", [InteractiveFigure, Animation])
+@pytest.mark.parametrize(
+    ("kw", "err", "match"),
+    [
+        ({"figsize": 5}, TypeError, r"figsize to be a pair \(width, height\), got 5"),
+        ({"figsize": "ab"}, TypeError, r"figsize to be a pair \(width, height\), got 'ab'"),
+        ({"figsize": (2, "a")}, TypeError, "figsize to hold two numbers"),
+        ({"figsize": (np.inf, 3)}, ValueError, "finite width and height > 0 in figsize"),
+        ({"figsize": (0, 3)}, ValueError, "finite width and height > 0 in figsize"),
+        ({"figsize": (2, 3, 4)}, ValueError, r"figsize=\(width, height\) in inches"),
+        ({"subplot_kw": "polar"}, TypeError, "subplot_kw to be a dict .* got 'polar'"),
+        ({"subplot_kw": 5}, TypeError, "subplot_kw to be a dict .* got 5"),
+    ],
+)
+def test_figure_options_are_checked_up_front(cls, kw, err, match):
+    draw = (lambda axes, a: None) if cls is InteractiveFigure else (lambda axes, step: None)
+    controls = [Slider("a", [1, 2])] if cls is InteractiveFigure else 2
+    with pytest.raises(err, match=match):
+        cls(draw, controls, alt="x", **kw)
+
+
+def test_numpy_integers_are_integers():
+    fig = InteractiveFigure(
+        two_arg,
+        [Slider("a", [1, 2]), Slider("b", [1])],
+        nrows=np.int64(1),
+        ncols=np.int64(2),
+        dpi=np.int64(40),
+        max_frames=np.int64(10),
+        figsize=(3, 2),
+        alt="x",
+    )
+    assert len(fig.frames()) == 2 and fig.figsize == (3.0, 2.0)
+    anim = make_animation(interval=np.int64(120))
+    assert anim.interval == 120 and data_of(anim.to_html())["interval"] == 120
+
+
+def test_save_frames_needs_a_directory_path(tmp_path):
+    fig, _ = make()
+    with pytest.raises(TypeError, match=r"save_frames expected a directory path .* got None"):
+        fig.save_frames(None)
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("not a directory")
+    for target in (a_file, a_file / "frames"):
+        with pytest.raises(ValueError, match="notes.txt' is a file, not a directory"):
+            fig.save_frames(target)
+    assert fig._frames is None  # refused before rendering anything
 
 
 def test_a_failing_draw_names_the_control_values_and_chains_the_cause():
