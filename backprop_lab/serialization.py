@@ -105,13 +105,7 @@ def save(net: Network, path) -> Path:
     if not isinstance(net, Network):
         raise TypeError(f"save() expected a Network, got {type(net).__name__}.")
     path = _writable_npz_path(path)
-    for name, param, _ in net.named_parameters():
-        if not np.isfinite(param).all():
-            raise ValueError(
-                f"save(): parameter {name!r} of the network is not finite (it holds NaN or "
-                "inf): training probably diverged. Nothing was written. Re-initialise the "
-                "network and train again with a lower learning rate, then save it."
-            )
+    net.check_parameters_finite("save()")  # a diverged network is not worth a file
     architecture = {
         "format": _FORMAT,
         "version": FORMAT_VERSION,
