@@ -26,8 +26,8 @@ import numpy as np
 
 from ._checks import check_float_array, check_positive_float, check_rng
 from .layers import Layer
-from .losses import Loss
-from .network import Network, _as_loss
+from .losses import Loss, _as_loss
+from .network import Network
 
 __all__ = ["GradcheckResult", "gradcheck", "numerical_gradient", "relative_error"]
 

@@ -246,12 +246,26 @@ _BY_NAME = {
 
 def get_loss(name) -> Loss:
     """Return a new loss by name (``"mse"``, ``"bce"``, ``"cross_entropy"``) or ``name`` itself."""
-    if isinstance(name, Loss):
-        return name
-    if isinstance(name, type) and issubclass(name, Loss):
+    return _as_loss(name, "get_loss()")
+
+
+def _as_loss(loss, who: str) -> Loss:
+    """``loss`` itself, or a new loss from its name; anything else is an error that says so.
+
+    Every function that takes ``loss=`` (``fit``, ``lr_range_test``, ``Network.trace``,
+    ``gradcheck``) goes through here.
+    """
+    if isinstance(loss, Loss):
+        return loss
+    if isinstance(loss, str):
+        return lookup(loss, _BY_NAME, "loss", who)()
+    if isinstance(loss, type) and issubclass(loss, Loss):
         raise TypeError(
-            f"expected a loss object such as {name.__name__}(), got the class {name.__name__}. "
-            "Add the parentheses."
+            f"{who} expected a loss object such as {loss.__name__}(), got the class "
+            f"{loss.__name__}. Add the parentheses."
         )
-    return lookup(name, _BY_NAME, "loss", "get_loss()")()
+    raise TypeError(
+        f"{who} expected a loss such as SoftmaxCrossEntropy() or MSE(), or its name, got "
+        f"{type(loss).__name__}."
+    )
 

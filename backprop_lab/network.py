@@ -17,22 +17,9 @@ import numpy as np
 from ._checks import check_float_array
 from .activations import _Elementwise
 from .layers import Dense, Layer
-from .losses import Loss, get_loss
+from .losses import Loss, _as_loss
 
 __all__ = ["Network", "Trace", "TraceStep"]
-
-
-def _as_loss(loss, who: str) -> Loss:
-    """A loss object from a Loss or a name; anything else is a TypeError that says so."""
-    if isinstance(loss, str | Loss) or (isinstance(loss, type) and issubclass(loss, Loss)):
-        try:
-            return get_loss(loss)
-        except (TypeError, ValueError) as err:
-            raise type(err)(f"{who}: {err}") from err
-    raise TypeError(
-        f"{who} expected a loss such as MSE() or SoftmaxCrossEntropy(), or its name, got "
-        f"{type(loss).__name__}."
-    )
 
 
 @dataclass(frozen=True)
@@ -131,14 +118,15 @@ class Network:
                     f"Network() expected layers (Dense, ReLU, ...), got {type(layer).__name__} "
                     f"at position {i}. Activations are layers too: use ReLU(), not 'relu'."
                 )
+        first_seen: dict[int, int] = {}
         for i, layer in enumerate(layers):
-            for j in range(i):
-                if layers[j] is layer:
-                    raise ValueError(
-                        f"Network(): the same {layer!r} object is at positions {j} and {i}. "
-                        "A layer keeps one cache and one set of gradients, so it can appear "
-                        f"only once: create a second layer, e.g. {type(layer).__name__}(...)."
-                    )
+            j = first_seen.setdefault(id(layer), i)
+            if j != i:
+                raise ValueError(
+                    f"Network(): the same {layer!r} object is at positions {j} and {i}. "
+                    "A layer keeps one cache and one set of gradients, so it can appear only "
+                    f"once: create a second layer, e.g. {type(layer).__name__}(...)."
+                )
         dense = [layer for layer in layers if isinstance(layer, Dense)]
         for a, b in zip(dense, dense[1:], strict=False):
             if a.n_out != b.n_in:

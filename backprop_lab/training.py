@@ -25,7 +25,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from ._checks import check_float_array, check_positive_float, check_positive_int, check_rng
-from .losses import BinaryCrossEntropy, Loss, SoftmaxCrossEntropy, get_loss
+from .losses import BinaryCrossEntropy, Loss, SoftmaxCrossEntropy, _as_loss
 from .network import Network
 from .optim import Optimizer
 from .schedules import Schedule
@@ -456,13 +456,7 @@ def fit(
     who = "fit()"
     if not isinstance(net, Network):
         raise TypeError(f"{who} expected a Network as net, got {type(net).__name__}.")
-    if isinstance(loss, str):
-        loss = get_loss(loss)
-    if not isinstance(loss, Loss):
-        raise TypeError(
-            f"{who} expected a loss such as SoftmaxCrossEntropy() or MSE(), got "
-            f"{type(loss).__name__}."
-        )
+    loss = _as_loss(loss, who)
     if not isinstance(optimizer, Optimizer):
         raise TypeError(
             f"{who} expected an optimizer such as SGD(net, lr=0.1), got {type(optimizer).__name__}."
@@ -657,7 +651,7 @@ def lr_range_test(
     who = "lr_range_test()"
     if not isinstance(net, Network):
         raise TypeError(f"{who} expected a Network, got {type(net).__name__}.")
-    loss = get_loss(loss)
+    loss = _as_loss(loss, who)
     lr_low = check_positive_float(lr_low, "lr_low", who)
     lr_high = check_positive_float(lr_high, "lr_high", who)
     if lr_high <= lr_low:
