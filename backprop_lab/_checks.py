@@ -146,6 +146,21 @@ def check_rng(rng, who: str, name: str = "rng") -> np.random.Generator:
     )
 
 
+#: more classes than this, implied by the largest label, is taken for a labelling mistake
+MAX_CLASSES = 100_000
+
+
+def implied_classes(high: int, who: str) -> int:
+    """The number of classes ``high + 1`` that labels up to ``high`` imply, if plausible."""
+    if high + 1 > MAX_CLASSES:
+        raise ValueError(
+            f"{who} got label {high}, which implies {high + 1} classes (more than "
+            f"{MAX_CLASSES}). Check the labels (they must be 0..K-1, not raw ids), or pass "
+            "n_classes if there really are that many classes."
+        )
+    return high + 1
+
+
 def lookup(name: str, table: dict, kind: str, who: str):
     """Find ``name`` in ``table`` (case-insensitive), or list the valid names."""
     if not isinstance(name, str):

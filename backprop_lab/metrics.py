@@ -8,14 +8,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import check_positive_int
+from ._checks import check_positive_int, implied_classes
 from .activations import Sigmoid
 from .network import Network
 
 __all__ = ["accuracy", "confusion_matrix", "predict_labels"]
-
-#: more classes than this, implied by the largest label, is taken for a labelling mistake
-_MAX_CLASSES = 100_000
 
 
 def _check_labels(y, name: str, who: str) -> np.ndarray:
@@ -101,13 +98,7 @@ def confusion_matrix(y_true, y_pred, n_classes: int | None = None) -> np.ndarray
         raise ValueError(f"{who} expected labels >= 0, got {low}.")
     high = max(int(y_true.max()), int(y_pred.max()))
     if n_classes is None:
-        n_classes = high + 1
-        if n_classes > _MAX_CLASSES:
-            raise ValueError(
-                f"{who} got label {high}, which implies {n_classes} classes (more than "
-                f"{_MAX_CLASSES}). Check the labels (they must be 0..K-1, not raw ids), or pass "
-                "n_classes if there really are that many classes."
-            )
+        n_classes = implied_classes(high, who)
     else:
         n_classes = check_positive_int(n_classes, "n_classes", who)
         if high >= n_classes:

@@ -17,12 +17,10 @@ from ._checks import (
     check_positive_int,
     check_rng,
     check_same_length,
+    implied_classes,
 )
 
 __all__ = ["Standardizer", "one_hot", "standardize", "train_test_split"]
-
-#: more classes than this, implied by the largest label, is taken for a labelling mistake
-_MAX_CLASSES = 100_000
 
 
 def train_test_split(X, y, *, test_size: float | int = 0.2, rng=None, stratify: bool = False):
@@ -231,15 +229,9 @@ def one_hot(y, n_classes: int | None = None, *, dtype=np.float64) -> np.ndarray:
         raise ValueError(f"{who} expected labels >= 0, got {y.min()}.")
     high = int(y.max()) if len(y) else -1
     if n_classes is None:
-        n_classes = high + 1
-        if n_classes == 0:
+        if high < 0:
             raise ValueError(f"{who} got no labels; pass n_classes to encode an empty array.")
-        if n_classes > _MAX_CLASSES:
-            raise ValueError(
-                f"{who} got label {high}, which implies {n_classes} classes (more than "
-                f"{_MAX_CLASSES}). Check the labels (they must be 0..K-1, not raw ids), or pass "
-                "n_classes if there really are that many classes."
-            )
+        n_classes = implied_classes(high, who)
     else:
         n_classes = check_positive_int(n_classes, "n_classes", who)
         if high >= n_classes:
