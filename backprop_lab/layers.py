@@ -56,6 +56,15 @@ class Layer:
 
     def backward(self, dY: np.ndarray) -> np.ndarray:
         r"""Given :math:`dY = \partial L/\partial Y`, fill ``grads`` and return ``dX``."""
+        return self._backward(self._check_upstream(dY))
+
+    @property
+    def n_params(self) -> int:
+        """Number of trainable scalars."""
+        return sum(p.size for p in self.params.values())
+
+    def _check_upstream(self, dY) -> np.ndarray:
+        """``dY`` checked against the cached forward pass: it must exist and match in shape."""
         if not self.cache:
             raise RuntimeError(
                 f"{self!r}.backward() was called before forward(). "
@@ -68,12 +77,7 @@ class Layer:
                 f"{self!r}.backward() expected dY of shape {expected} (the shape of the "
                 f"forward output), got {dY.shape}."
             )
-        return self._backward(dY)
-
-    @property
-    def n_params(self) -> int:
-        """Number of trainable scalars."""
-        return sum(p.size for p in self.params.values())
+        return dY
 
     # -- to implement ------------------------------------------------------------
     def _check_input(self, X) -> np.ndarray:
@@ -217,7 +221,7 @@ class Dense(Layer):
     def _backward(self, dY: np.ndarray, need_dX: bool = True) -> np.ndarray | None:
         X = self.cache["X"]
         np.matmul(X.T, dY, out=self.grads["W"])
-        np.sum(dY, axis=0, out=self.grads["b"])  # b was broadcast over the rows
+        dY.sum(axis=0, out=self.grads["b"])  # b was broadcast over the rows
         if not need_dX:  # the network's first layer: nobody needs dL/dX during training
             return None
         return dY @ self.params["W"].T

@@ -203,10 +203,12 @@ class Network:
                     f"Network.backward() was called before forward(): {layer!r} has no cache "
                     "from a forward pass of this network. Call net.forward(X) first."
                 )
-        last = self.layers[-1]
-        # Layer.backward validates dY against the last layer's output shape.
-        dA = last.backward(dY)
-        for i in range(len(self.layers) - 2, -1, -1):
+        return self._backward(self.layers[-1]._check_upstream(dY), input_grad)
+
+    def _backward(self, dY: np.ndarray, input_grad: bool) -> np.ndarray | None:
+        """:meth:`backward` without its checks, for ``fit()``, whose ``dY`` is the loss's."""
+        dA = dY
+        for i in range(len(self.layers) - 1, -1, -1):
             dA = self.layers[i]._backward(dA, need_dX=input_grad or i > 0)
         return dA if input_grad else None
 

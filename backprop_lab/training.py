@@ -547,7 +547,7 @@ def fit(
                     total += L * (stop - start)
                     if classifier:
                         correct += _n_correct(loss, A, yb)
-                    net.backward(loss.backward(), input_grad=False)
+                    net._backward(loss.backward(), input_grad=False)  # dY from the loss: no checks
                     optimizer.step()
 
                 history.epoch.append(epoch)
