@@ -150,15 +150,24 @@ def check_rng(rng, who: str, name: str = "rng") -> np.random.Generator:
 MAX_CLASSES = 100_000
 
 
-def implied_classes(high: int, who: str) -> int:
-    """The number of classes ``high + 1`` that labels up to ``high`` imply, if plausible."""
-    if high + 1 > MAX_CLASSES:
+def check_n_classes(n_classes, high: int, who: str, hint: str = "") -> int:
+    """The number of classes for labels ``0..high``: ``n_classes`` checked against ``high``,
+    or ``high + 1`` when ``n_classes`` is None (if that is plausible)."""
+    if n_classes is None:
+        if high + 1 > MAX_CLASSES:
+            raise ValueError(
+                f"{who} got label {high}, which implies {high + 1} classes (more than "
+                f"{MAX_CLASSES}). Check the labels (they must be 0..K-1, not raw ids), or pass "
+                "n_classes if there really are that many classes."
+            )
+        return high + 1
+    n_classes = check_positive_int(n_classes, "n_classes", who)
+    if high >= n_classes:
         raise ValueError(
-            f"{who} got label {high}, which implies {high + 1} classes (more than "
-            f"{MAX_CLASSES}). Check the labels (they must be 0..K-1, not raw ids), or pass "
-            "n_classes if there really are that many classes."
+            f"{who} expected labels in 0..{n_classes - 1} for n_classes={n_classes}, "
+            f"got label {high}.{hint}"
         )
-    return high + 1
+    return n_classes
 
 
 def lookup(name: str, table: dict, kind: str, who: str):

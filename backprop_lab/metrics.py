@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import check_positive_int, implied_classes
+from ._checks import check_n_classes
 from .activations import Sigmoid
 from .network import Network
 
@@ -97,15 +97,8 @@ def confusion_matrix(y_true, y_pred, n_classes: int | None = None) -> np.ndarray
     if low < 0:
         raise ValueError(f"{who} expected labels >= 0, got {low}.")
     high = max(int(y_true.max()), int(y_pred.max()))
-    if n_classes is None:
-        n_classes = implied_classes(high, who)
-    else:
-        n_classes = check_positive_int(n_classes, "n_classes", who)
-        if high >= n_classes:
-            raise ValueError(
-                f"{who} expected labels in 0..{n_classes - 1} for n_classes={n_classes}, "
-                f"got label {high}. Increase n_classes or check the labels."
-            )
+    n_classes = check_n_classes(n_classes, high, who,
+                                " Increase n_classes or check the labels.")
     # every label is now known to lie in 0..n_classes-1, so int64 holds it exactly
     y_true, y_pred = y_true.astype(np.int64), y_pred.astype(np.int64)
     counts = np.bincount(y_true * n_classes + y_pred, minlength=n_classes * n_classes)

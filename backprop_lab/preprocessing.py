@@ -14,10 +14,9 @@ import numpy as np
 from ._checks import (
     check_dtype,
     check_float_array,
-    check_positive_int,
+    check_n_classes,
     check_rng,
     check_same_length,
-    implied_classes,
 )
 
 __all__ = ["Standardizer", "one_hot", "standardize", "train_test_split"]
@@ -228,17 +227,9 @@ def one_hot(y, n_classes: int | None = None, *, dtype=np.float64) -> np.ndarray:
     if len(y) and y.min() < 0:
         raise ValueError(f"{who} expected labels >= 0, got {y.min()}.")
     high = int(y.max()) if len(y) else -1
-    if n_classes is None:
-        if high < 0:
-            raise ValueError(f"{who} got no labels; pass n_classes to encode an empty array.")
-        n_classes = implied_classes(high, who)
-    else:
-        n_classes = check_positive_int(n_classes, "n_classes", who)
-        if high >= n_classes:
-            raise ValueError(
-                f"{who} expected labels in 0..{n_classes - 1} for n_classes={n_classes}, "
-                f"got label {high}."
-            )
+    if n_classes is None and high < 0:
+        raise ValueError(f"{who} got no labels; pass n_classes to encode an empty array.")
+    n_classes = check_n_classes(n_classes, high, who)
     out = np.zeros((len(y), n_classes), dtype=dtype)
     out[np.arange(len(y)), y] = 1
     return out
