@@ -531,7 +531,7 @@ def fit(
                     else:
                         # one gather per batch: measured faster than permuting X whole
                         idx = perm[start:stop]
-                        Xb, yb = np.take(X, idx, axis=0), np.take(y, idx, axis=0)
+                        Xb, yb = X.take(idx, axis=0), y.take(idx, axis=0)
                     A = Xb
                     for layer in layers:
                         A = layer._forward(A)

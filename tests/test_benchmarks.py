@@ -73,3 +73,19 @@ def test_torch_model_computes_the_same_function_from_the_same_weights(bench, dty
     assert out.dtype == dtype
     tol = 1e-5 if dtype == np.float32 else 1e-12
     np.testing.assert_allclose(out, net.predict(X), rtol=tol, atol=tol)
+
+
+def test_breakdown_times_every_part_of_a_batch_once_in_order(bench):
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((64, 6)).astype(np.float32)
+    y = rng.integers(0, 3, 64)
+    total, parts = bench.breakdown([6, 5, 3], X, y, 16, np.float32)
+    assert list(parts) == [
+        "0: Dense(6 -> 5) forward", "1: ReLU() forward", "2: Dense(5 -> 3) forward",
+        "loss forward", "loss backward",
+        "2: Dense(5 -> 3) backward", "1: ReLU() backward", "0: Dense(6 -> 5) backward",
+        "SGD step", "rest of fit() (gather, accuracy, bookkeeping)",
+    ]
+    # the timed calls never nest, so the parts add up to the epoch and none is negative
+    assert all(seconds >= 0 for seconds in parts.values())
+    assert sum(parts.values()) == pytest.approx(total)
