@@ -17,7 +17,6 @@ import statistics
 import subprocess
 import sys
 import time
-from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
@@ -163,7 +162,7 @@ def breakdown(sizes, X, y, batch_size, dtype, seed=1):
     net = make_net(sizes, dtype)
     opt = bl.SGD(net, lr=0.01)
     loss = bl.SoftmaxCrossEntropy()
-    parts = defaultdict(float)
+    parts: dict[str, float] = {}
 
     def timed(obj, method, part):
         inner = getattr(obj, method)
@@ -183,10 +182,10 @@ def breakdown(sizes, X, y, batch_size, dtype, seed=1):
               for i, layer in reversed(list(enumerate(net.layers)))]
     order.append((opt, "step", "SGD step"))
     for obj, method, part in order:
+        parts[part] = 0.0  # in the order of a batch, as printed
         timed(obj, method, part)
     bl.fit(net, loss, opt, X, y, epochs=1, batch_size=batch_size, seed=0)  # warm-up
-    parts.clear()
-    parts.update((part, 0.0) for _, _, part in order)  # printed in the order of a batch
+    parts.update(dict.fromkeys(parts, 0.0))  # the warm-up does not count
     t = time.perf_counter()
     bl.fit(net, loss, opt, X, y, epochs=1, batch_size=batch_size, seed=seed)
     total = time.perf_counter() - t

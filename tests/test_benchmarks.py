@@ -86,6 +86,8 @@ def test_breakdown_times_every_part_of_a_batch_once_in_order(bench):
         "2: Dense(5 -> 3) backward", "1: ReLU() backward", "0: Dense(6 -> 5) backward",
         "SGD step", "rest of fit() (gather, accuracy, bookkeeping)",
     ]
-    # the timed calls never nest, so the parts add up to the epoch and none is negative
-    assert all(seconds >= 0 for seconds in parts.values())
-    assert sum(parts.values()) == pytest.approx(total)
+    # every wrapped method was really called by fit(), and the timed calls never overlap,
+    # so what is left for fit's own work is not negative
+    *timed, rest = parts.values()
+    assert all(seconds > 0 for seconds in timed)
+    assert 0 <= rest < total
