@@ -249,6 +249,21 @@ def test_mathjax_is_the_vendored_copy(browser, site):
 
 
 @pytest.mark.browser
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+def test_one_search_control_and_it_opens_the_search(browser, site, viewport):
+    """pydata-sphinx-theme >= 0.17 adds a header search field beside the book theme's own."""
+    visit = Visit(browser, site, f"{PILOT}.html", viewport)
+    try:
+        page = visit.page
+        controls = page.locator(".search-button-field:visible, .search-button:visible")
+        assert controls.count() == 1, f"{controls.count()} visible search controls at {viewport}"
+        controls.first.click()
+        page.wait_for_function("() => document.querySelector('#pst-search-dialog').open")
+    finally:
+        visit.close()
+
+
+@pytest.mark.browser
 def test_hidden_solutions_open_on_click(browser, site):
     opened = 0
     for rel in (p for p in PAGES if p.startswith("book/")):
