@@ -192,16 +192,28 @@ class Dense(Layer):
         return f"Dense({self.n_in} -> {self.n_out})"
 
     def _check_input(self, X) -> np.ndarray:
-        who = f"{self!r}"
-        X = check_float_array(X, "X", who)
+        return self._check_features(check_float_array(X, "X", f"{self!r}"), "X")
+
+    def _check_features(self, X: np.ndarray, name: str, who: str | None = None) -> np.ndarray:
+        """``X`` (a 2-D float array) checked against this layer's width and dtype.
+
+        ``who`` names the caller when it is not the layer itself (``fit()`` checks a network's
+        input against its first layer); the messages then speak of the network.
+        """
+        if who is None:  # the layer checks its own input
+            who = subject = f"{self!r}"
+            where, owner = "", "the layer"
+        else:  # e.g. fit() checks a network's input against its first layer
+            where, owner = f" for the first layer {self!r}", "the network"
+            subject = f"{who}: the network"
         if X.shape[1] != self.n_in:
             raise ValueError(
-                f"{who} expected X of shape (n_samples, {self.n_in}), got {X.shape}."
+                f"{who} expected {name} of shape (n_samples, {self.n_in}){where}, got {X.shape}."
             )
         if X.dtype != self.dtype:
             raise TypeError(
-                f"{who} has {self.dtype} parameters, got X of dtype {X.dtype}. "
-                f"Convert X with X.astype(np.{self.dtype}) or build the layer with "
+                f"{subject} has {self.dtype} parameters, got {name} of dtype {X.dtype}. "
+                f"Convert {name} with {name}.astype(np.{self.dtype}), or build {owner} with "
                 f"dtype=np.{X.dtype}."
             )
         return X

@@ -288,19 +288,8 @@ def _check_inputs(net: Network, X, name: str, who: str) -> np.ndarray:
     X = check_float_array(X, name, who)
     if len(X) == 0:
         raise ValueError(f"{who} expected at least one sample in {name}, got shape {X.shape}.")
-    first = net._first_dense  # checked when only activations come before it
-    if net._checks_width:
-        if X.shape[1] != first.n_in:
-            raise ValueError(
-                f"{who} expected {name} of shape (n_samples, {first.n_in}) for the first layer "
-                f"{first!r}, got {X.shape}."
-            )
-        if X.dtype != first.dtype:
-            raise TypeError(
-                f"{who}: the network has {first.dtype} parameters, got {name} of dtype "
-                f"{X.dtype}. Convert it with {name}.astype(np.{first.dtype}), or build the "
-                f"network with dtype=np.{X.dtype}."
-            )
+    if net._checks_width:  # only activations come before the first Dense layer
+        X = net._first_dense._check_features(X, name, who)
     return X
 
 
