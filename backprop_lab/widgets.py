@@ -306,7 +306,9 @@ class _FrameFigure:
                 f"{who} expected subplot_kw to be a dict of Figure.subplots options or None, "
                 f"got {subplot_kw!r}. Write e.g. subplot_kw={{'projection': 'polar'}}."
             )
-        if isinstance(dpi, bool) or not isinstance(dpi, numbers.Real) or not 20 <= dpi <= 300:
+        if isinstance(dpi, bool) or not isinstance(dpi, numbers.Real):
+            raise TypeError(f"{who} expected dpi to be a number such as 72, got {dpi!r}.")
+        if not 20 <= dpi <= 300:
             raise ValueError(
                 f"{who} expected dpi between 20 and 300, got {dpi!r}. About 72 keeps a page "
                 "of several figures under 2 MB."

@@ -511,6 +511,12 @@ def two_arg(axes, a, b):
         ),
         (
             (two_arg, [Slider("a", [1]), Slider("b", [1])]),
+            {"dpi": "ab"},
+            TypeError,
+            "dpi to be a number such as 72, got 'ab'",
+        ),
+        (
+            (two_arg, [Slider("a", [1]), Slider("b", [1])]),
             {"ncols": 0},
             ValueError,
             "ncols to be an integer from 1 to 4",
