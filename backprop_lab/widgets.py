@@ -437,9 +437,16 @@ class _FrameFigure:
                 state.restore(ax)
             return self._axes
         fig.clear()
-        self._axes = tuple(
-            fig.subplots(self.nrows, self.ncols, squeeze=False, subplot_kw=self.subplot_kw).ravel()
-        )
+        try:
+            axes = fig.subplots(self.nrows, self.ncols, squeeze=False, subplot_kw=self.subplot_kw)
+        except (AttributeError, TypeError, ValueError) as err:
+            kind = ValueError if isinstance(err, ValueError) else TypeError
+            raise kind(
+                f"{type(self).__name__}: matplotlib refused subplot_kw={self.subplot_kw!r}: "
+                f"{str(err).rstrip('.')}. subplot_kw takes the options of Figure.add_subplot, e.g. "
+                "{'projection': 'polar'} or {'xlim': (0, 1)}."
+            ) from err
+        self._axes = tuple(axes.ravel())
         if self._positions is not None:
             for ax, pos in zip(self._axes, self._positions, strict=True):
                 ax.set_position(pos)

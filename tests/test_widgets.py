@@ -759,3 +759,21 @@ def test_background_errors():
     fig = InteractiveFigure(_path_draw, [Slider("a", [1.0])], alt="x", background=broken)
     with pytest.raises(RuntimeError, match="background function failed: KeyError"):
         fig.frames()
+
+
+@pytest.mark.parametrize(
+    ("subplot_kw", "err", "match"),
+    [
+        ({"foo": 1}, TypeError, r"matplotlib refused subplot_kw=\{'foo': 1\}: .*'foo'"),
+        ({"projection": "nope"}, ValueError, r"refused subplot_kw=.*'nope' is not a valid value"),
+    ],
+)
+def test_subplot_kw_that_matplotlib_refuses_is_named_with_a_fix(subplot_kw, err, match):
+    def draw(axes, a):
+        axes[0].plot([0, a])
+
+    fig = InteractiveFigure(draw, [Slider("a", [1.0, 2.0])], alt="x", figsize=(2, 2), dpi=30,
+                            subplot_kw=subplot_kw)
+    with pytest.raises(err, match=match) as info:
+        fig.render(a=1.0)
+    assert "Figure.add_subplot" in str(info.value)
