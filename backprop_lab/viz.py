@@ -230,6 +230,13 @@ def _check_line_style(who: str, color, linestyle, marker) -> None:
                 f"{who} expected {name} to be a matplotlib {name} such as {examples[name]}, "
                 f"got {value!r}."
             ) from err
+        # matplotlib checks the dash lengths only when it draws: check them here
+        dashes = value[1] if name == "linestyle" and isinstance(value, tuple) else None
+        if dashes is not None and len(dashes) > 0 and (min(dashes) < 0 or max(dashes) <= 0):
+            raise ValueError(
+                f"{who} expected the dash lengths in linestyle={value!r} to be >= 0 with at "
+                "least one > 0 (on, off, on, off, ... in points), e.g. (0, (5, 2))."
+            )
 
 
 def _first_nonfinite(arr: np.ndarray) -> int | None:

@@ -237,6 +237,8 @@ def test_trajectory_invalid_shape(ax, shape):
         ({"color": 5}, ValueError, "color to be a matplotlib colour"),
         ({"marker": "Q"}, ValueError, "marker to be a matplotlib marker such as 'o'"),
         ({"linestyle": "~"}, ValueError, "linestyle to be a matplotlib linestyle such as '-'"),
+        ({"linestyle": (0, (5, -1))}, ValueError, r"dash lengths in linestyle=\(0, \(5, -1\)\)"),
+        ({"linestyle": (0, (0, 0))}, ValueError, "to be >= 0 with at least one > 0"),
         ({"markersize": "a"}, TypeError, "markersize to be a number"),
         ({"markersize": -1.0}, ValueError, "markersize >= 0"),
         ({"markersize": np.nan}, ValueError, "markersize >= 0"),
