@@ -939,11 +939,12 @@ class Animation(_FrameFigure):
             raise TypeError(f"Animation expected n_frames to be an integer, got {n_frames!r}.")
         if n_frames < 1:
             raise ValueError(f"Animation expected n_frames >= 1, got {n_frames}.")
-        if (
-            isinstance(interval, bool)
-            or not isinstance(interval, numbers.Integral)
-            or interval < 10
-        ):
+        if isinstance(interval, bool) or not isinstance(interval, numbers.Integral):
+            raise TypeError(
+                f"Animation expected interval to be a whole number of milliseconds such as 300, "
+                f"got {interval!r}."
+            )
+        if interval < 10:
             raise ValueError(f"Animation expected interval >= 10 milliseconds, got {interval!r}.")
         self.interval = int(interval)  # a plain int: it goes into the player's JSON
         #: the live face's ``ipywidgets.Play`` (set when the widget is built)
