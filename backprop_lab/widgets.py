@@ -93,6 +93,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from backprop_lab import viz
+from backprop_lab._checks import check_positive_int
 
 __all__ = ["Slider", "Choice", "InteractiveFigure", "Animation", "WIDGET_MIME"]
 
@@ -935,18 +936,11 @@ class Animation(_FrameFigure):
         palette: bool = True,
         background: Callable | None = None,
     ):
-        if isinstance(n_frames, bool) or not isinstance(n_frames, int | np.integer):
-            raise TypeError(f"Animation expected n_frames to be an integer, got {n_frames!r}.")
-        if n_frames < 1:
-            raise ValueError(f"Animation expected n_frames >= 1, got {n_frames}.")
-        if isinstance(interval, bool) or not isinstance(interval, numbers.Integral):
-            raise TypeError(
-                f"Animation expected interval to be a whole number of milliseconds such as 300, "
-                f"got {interval!r}."
-            )
-        if interval < 10:
-            raise ValueError(f"Animation expected interval >= 10 milliseconds, got {interval!r}.")
-        self.interval = int(interval)  # a plain int: it goes into the player's JSON
+        n_frames = check_positive_int(n_frames, "n_frames", "Animation")
+        # a plain int: it goes into the player's JSON
+        self.interval = check_positive_int(
+            interval, "interval (in milliseconds)", "Animation", minimum=10
+        )
         #: the live face's ``ipywidgets.Play`` (set when the widget is built)
         self.play: ipywidgets.Play | None = None
         control = Slider(name, list(range(int(n_frames))), label=label, fmt=fmt)

@@ -420,8 +420,8 @@ def test_animation_passes_the_step_positionally():
         (0, {}, ValueError, "n_frames >= 1"),
         (2.5, {}, TypeError, "n_frames to be an integer"),
         (100, {}, ValueError, r"would render 100 frames .*every other one"),
-        (3, {"interval": 1}, ValueError, "interval >= 10"),
-        (3, {"interval": 0.5}, TypeError, "interval to be a whole number of milliseconds"),
+        (3, {"interval": 1}, ValueError, r"interval \(in milliseconds\) >= 10, got 1"),
+        (3, {"interval": 0.5}, TypeError, r"interval \(in milliseconds\) to be an integer"),
     ],
 )
 def test_animation_errors(n_frames, kw, err, match):
