@@ -123,3 +123,54 @@ def test_moving_a_control_redraws_the_live_figure(chapter_kernel_report, figure)
     assert r["after"] == r["player_frame"], (
         f"{figure}: the live image for {r['target']} differs from the kernel-free player's frame"
     )
+
+
+def _player_frames(cell) -> list:
+    """The frames of every kernel-free player in a cell's outputs, as RGB arrays."""
+    import base64
+    import io
+    import re
+
+    import numpy as np
+    from PIL import Image
+
+    frames = []
+    for output in cell.get("outputs", []):
+        html = output.get("data", {}).get("text/html", "")
+        html = "".join(html) if isinstance(html, list) else html
+        match = re.search(r'<script type="application/json" class="bpl-data">(.*?)</script>',
+                          html, flags=re.S)
+        if match:
+            for png in json.loads(match.group(1))["images"]:
+                image = Image.open(io.BytesIO(base64.b64decode(png))).convert("RGB")
+                frames.append(np.asarray(image, dtype=np.int16))
+    return frames
+
+
+@pytest.mark.slow
+def test_committed_frames_match_what_the_code_draws(chapter_kernel_report):
+    """The players saved in the notebook show what the library draws today.
+
+    nbval does not compare the frames' PNG bytes (tests/nbval_sanitize.cfg): numpy's SIMD
+    kernels differ from CPU to CPU in the last bit, which moves an antialiased pixel or two by
+    one level. This compares the pixels instead: a stale notebook (a changed figure, colour,
+    label or data) changes thousands of them, a different CPU a handful.
+    """
+    fresh_notebook, _ = chapter_kernel_report
+    committed = nbformat.read(CHAPTER, as_version=4)
+    compared = 0
+    for index, (old, new) in enumerate(zip(committed.cells, fresh_notebook.cells, strict=True)):
+        old_frames, new_frames = _player_frames(old), _player_frames(new)
+        assert len(old_frames) == len(new_frames), (
+            f"cell {index}: the committed notebook has {len(old_frames)} frames, the code draws "
+            f"{len(new_frames)}. Re-execute the notebook and commit it."
+        )
+        for k, (a, b) in enumerate(zip(old_frames, new_frames, strict=True)):
+            assert a.shape == b.shape, f"cell {index}, frame {k}: size {a.shape} vs {b.shape}"
+            differing = int((abs(a - b).max(axis=2) > 0).sum())
+            assert differing <= 0.001 * a.shape[0] * a.shape[1], (
+                f"cell {index}, frame {k}: {differing} of {a.shape[0] * a.shape[1]} pixels differ "
+                "from what the code draws now. Re-execute the notebook and commit it."
+            )
+            compared += 1
+    assert compared >= 30, f"expected the chapter's players to hold 30+ frames, found {compared}"
