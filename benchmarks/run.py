@@ -252,6 +252,18 @@ def bench_engine(epochs, quick):
     r, lo, hi = paired(adam_times[1:], sgd_times[1:])
     report(f"Adam epoch / SGD epoch, float32 [{lo:.2f}-{hi:.2f}]", f"{r:.3f}", "<= 1.30",
            r <= 1.3)
+    if torch is not None:  # the same ratio for PyTorch, for scale (not a goal)
+        models = [torch_net(make_net(sizes, np.float32)) for _ in range(2)]
+        topts = [torch.optim.SGD(models[0].parameters(), lr=0.01),
+                 torch.optim.Adam(models[1].parameters(), lr=1e-3)]
+        tX, ty = torch.from_numpy(X32), torch.from_numpy(y)
+        times = [[], []]
+        for e in range(epochs + 1):
+            for k in range(2):
+                times[k].append(torch_epoch(models[k], topts[k], tX, ty, 128, e))
+        r, lo, hi = paired(times[1][1:], times[0][1:])
+        report(f"  for scale: PyTorch's Adam epoch / SGD epoch [{lo:.2f}-{hi:.2f}]", f"{r:.3f}",
+               "", None)
 
 
 def bench_digits(epochs):
