@@ -22,12 +22,29 @@ from __future__ import annotations
 import os
 import sys
 
+_BLAS_FORCING = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+
+
+def environment_without_forced_blas(argv, environ):
+    """The environment to restart in, without the variables that force BLAS kernels.
+
+    ``None`` when there is nothing to remove or ``--keep-blas-env`` is in ``argv``. The new
+    environment records what was removed in ``BPL_BENCH_REMOVED``, which the report prints.
+    """
+    forced = [v for v in _BLAS_FORCING if v in environ]
+    if not forced or "--keep-blas-env" in argv:
+        return None
+    env = {k: v for k, v in environ.items() if k not in forced}
+    env["BPL_BENCH_REMOVED"] = " ".join(f"{v}={environ[v]}" for v in forced)
+    return env
+
+
 # before numpy (and its OpenBLAS) is loaded: see the module docstring
-_FORCED = [v for v in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE") if v in os.environ]
-if _FORCED and "--keep-blas-env" not in sys.argv and __name__ == "__main__":
-    env = {k: v for k, v in os.environ.items() if k not in _FORCED}
-    env["BPL_BENCH_REMOVED"] = " ".join(f"{v}={os.environ[v]}" for v in _FORCED)
-    os.execve(sys.executable, [sys.executable, *sys.argv], env)
+if __name__ == "__main__":
+    _env = environment_without_forced_blas(sys.argv, os.environ)
+    if _env is not None:
+        os.execve(sys.executable, [sys.executable, *sys.argv], _env)
+_FORCED = [v for v in _BLAS_FORCING if v in os.environ]
 
 import argparse  # noqa: E402
 import statistics  # noqa: E402

@@ -91,3 +91,26 @@ def test_breakdown_times_every_part_of_a_batch_once_in_order(bench):
     *timed, rest = parts.values()
     assert all(seconds > 0 for seconds in timed)
     assert 0 <= rest < total
+
+
+def test_the_benchmark_restarts_without_forced_blas_kernels(bench):
+    """make bench measures numpy with the kernels it picks, not those a machine forces."""
+    env = {"OPENBLAS_CORETYPE": "Haswell", "OPENBLAS_L2_SIZE": "512", "PATH": "/bin"}
+    new = bench.environment_without_forced_blas(["run.py"], env)
+    assert new == {"PATH": "/bin", "BPL_BENCH_REMOVED": "OPENBLAS_CORETYPE=Haswell "
+                                                        "OPENBLAS_L2_SIZE=512"}
+    assert bench.environment_without_forced_blas(["run.py", "--keep-blas-env"], env) is None
+    assert bench.environment_without_forced_blas(["run.py"], {"PATH": "/bin"}) is None
+
+
+def test_the_benchmark_starts_when_the_machine_forces_blas_kernels():
+    """The restart itself works: the script comes back up and parses its arguments."""
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, OPENBLAS_CORETYPE="Haswell")
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run.py"), "--help"],
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "--keep-blas-env" in done.stdout
