@@ -158,6 +158,20 @@ def paired(numerators, denominators):
     return median(ratios), min(ratios), max(ratios)
 
 
+def alternating(runs, epochs):
+    """Time each of ``runs`` (callables taking the epoch number) in turn, ``epochs`` times.
+
+    One warm-up round comes first and is not returned; then the runs alternate epoch by
+    epoch, so that ``paired()`` compares neighbouring measurements. Returns one list of
+    seconds per run.
+    """
+    times = [[] for _ in runs]
+    for e in range(epochs + 1):
+        for run, seconds in zip(runs, times, strict=True):
+            seconds.append(run(e))
+    return [seconds[1:] for seconds in times]
+
+
 def compare(sizes, X, y, batch_size, epochs, dtype, matmul=False):
     """Per epoch, back to back: the matrix products alone (optionally), our epoch, torch's.
 
@@ -262,11 +276,10 @@ def bench_engine(epochs, quick):
     X32 = X64.astype(np.float32)
     sgd_net, adam_net = make_net(sizes, np.float32), make_net(sizes, np.float32)
     sgd, adam = bl.SGD(sgd_net, lr=0.01), bl.Adam(adam_net, lr=1e-3)
-    sgd_times, adam_times = [], []
-    for e in range(epochs + 1):  # the first of each is a warm-up
-        sgd_times.append(ours_epoch(sgd_net, sgd, X32, y, 128, e))
-        adam_times.append(ours_epoch(adam_net, adam, X32, y, 128, e))
-    r, lo, hi = paired(adam_times[1:], sgd_times[1:])
+    sgd_times, adam_times = alternating(
+        [lambda e: ours_epoch(sgd_net, sgd, X32, y, 128, e),
+         lambda e: ours_epoch(adam_net, adam, X32, y, 128, e)], epochs)
+    r, lo, hi = paired(adam_times, sgd_times)
     report(f"Adam epoch / SGD epoch, float32 [{lo:.2f}-{hi:.2f}]", f"{r:.3f}", "<= 1.30",
            r <= 1.3)
     if torch is not None:  # the same ratio for PyTorch, for scale (not a goal)
@@ -274,11 +287,10 @@ def bench_engine(epochs, quick):
         topts = [torch.optim.SGD(models[0].parameters(), lr=0.01),
                  torch.optim.Adam(models[1].parameters(), lr=1e-3)]
         tX, ty = torch.from_numpy(X32), torch.from_numpy(y)
-        times = [[], []]
-        for e in range(epochs + 1):
-            for k in range(2):
-                times[k].append(torch_epoch(models[k], topts[k], tX, ty, 128, e))
-        r, lo, hi = paired(times[1][1:], times[0][1:])
+        sgd_times, adam_times = alternating(
+            [lambda e: torch_epoch(models[0], topts[0], tX, ty, 128, e),
+             lambda e: torch_epoch(models[1], topts[1], tX, ty, 128, e)], epochs)
+        r, lo, hi = paired(adam_times, sgd_times)
         report(f"  for scale: PyTorch's Adam epoch / SGD epoch [{lo:.2f}-{hi:.2f}]", f"{r:.3f}",
                "", None)
 

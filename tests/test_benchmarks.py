@@ -114,3 +114,17 @@ def test_the_benchmark_starts_when_the_machine_forces_blas_kernels():
                           env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "--keep-blas-env" in done.stdout
+
+
+def test_alternating_takes_turns_and_drops_the_warm_up(bench):
+    calls = []
+
+    def run(name):
+        def epoch(e):
+            calls.append((name, e))
+            return float(e)
+        return epoch
+
+    a, b = bench.alternating([run("a"), run("b")], epochs=2)
+    assert calls == [("a", 0), ("b", 0), ("a", 1), ("b", 1), ("a", 2), ("b", 2)]
+    assert a == b == [1.0, 2.0]  # epoch 0 is the warm-up
