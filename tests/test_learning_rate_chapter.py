@@ -151,9 +151,8 @@ def _player_frames(cell) -> list:
 def test_committed_frames_match_what_the_code_draws(chapter_kernel_report):
     """The players saved in the notebook show what the library draws today.
 
-    nbval does not compare the frames' PNG bytes (tests/nbval_sanitize.cfg): numpy's SIMD
-    kernels differ from CPU to CPU in the last bit, which moves an antialiased pixel or two by
-    one level. This compares the pixels instead: a stale notebook (a changed figure, colour,
+    nbval does not compare the frames' PNG bytes (tests/nbval_sanitize.cfg): from one CPU to
+    another an antialiased pixel or two can move by one level. This compares the pixels instead: a stale notebook (a changed figure, colour,
     label or data) changes thousands of them, a different CPU a handful.
     """
     fresh_notebook, _ = chapter_kernel_report
