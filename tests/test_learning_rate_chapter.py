@@ -129,19 +129,17 @@ def _player_frames(cell) -> list:
     """The frames of every kernel-free player in a cell's outputs, as RGB arrays."""
     import base64
     import io
-    import re
 
     import numpy as np
     from PIL import Image
+    from players import data_of
 
     frames = []
     for output in cell.get("outputs", []):
         html = output.get("data", {}).get("text/html", "")
         html = "".join(html) if isinstance(html, list) else html
-        match = re.search(r'<script type="application/json" class="bpl-data">(.*?)</script>',
-                          html, flags=re.S)
-        if match:
-            for png in json.loads(match.group(1))["images"]:
+        if "bpl-data" in html:
+            for png in data_of(html)["images"]:
                 image = Image.open(io.BytesIO(base64.b64decode(png))).convert("RGB")
                 frames.append(np.asarray(image, dtype=np.int16))
     return frames
@@ -152,8 +150,9 @@ def test_committed_frames_match_what_the_code_draws(chapter_kernel_report):
     """The players saved in the notebook show what the library draws today.
 
     nbval does not compare the frames' PNG bytes (tests/nbval_sanitize.cfg): from one CPU to
-    another an antialiased pixel or two can move by one level. This compares the pixels instead: a stale notebook (a changed figure, colour,
-    label or data) changes thousands of them, a different CPU a handful.
+    another an antialiased pixel or two can move by one level. This compares the pixels
+    instead: a stale notebook (a changed figure, colour, label or data) changes thousands of
+    them, a different CPU a handful.
     """
     fresh_notebook, _ = chapter_kernel_report
     committed = nbformat.read(CHAPTER, as_version=4)

@@ -7,8 +7,6 @@ in a headless browser.
 """
 
 import base64
-import json
-from html.parser import HTMLParser
 
 import matplotlib
 
@@ -18,6 +16,7 @@ import ipywidgets  # noqa: E402
 import matplotlib.ticker  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from players import DOM, data_of  # noqa: E402
 
 from backprop_lab.widgets import (  # noqa: E402
     WIDGET_MIME,
@@ -58,45 +57,6 @@ def make(**kw):
     kw.setdefault("caption", "A line whose slope you choose.")
     kw.setdefault("alt", "A straight line through the origin.")
     return InteractiveFigure(draw, controls, **kw), draw
-
-
-class DOM(HTMLParser):
-    """Flat list of (tag, attrs) plus the text of the data script and of captions."""
-
-    def __init__(self, text):
-        super().__init__()
-        self.elements = []
-        self.texts = {}
-        self._open = None
-        self.feed(text)
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        attrs["class"] = attrs.get("class", "").split()
-        self.elements.append((tag, attrs))
-        self._open = (tag, tuple(attrs["class"]))
-
-    def handle_data(self, data):
-        if self._open is not None:
-            self.texts.setdefault(self._open, "")
-            self.texts[self._open] += data
-
-    def handle_endtag(self, tag):
-        self._open = None
-
-    def find(self, tag, cls=None, **attrs):
-        return [
-            a
-            for t, a in self.elements
-            if t == tag
-            and (cls is None or cls in a["class"])
-            and all(a.get(k.replace("_", "-")) == v for k, v in attrs.items())
-        ]
-
-
-def data_of(html):
-    dom = DOM(html)
-    return json.loads(dom.texts[("script", ("bpl-data",))])
 
 
 # ---------------------------------------------------------------- frames
