@@ -44,7 +44,6 @@ if __name__ == "__main__":
     _env = environment_without_forced_blas(sys.argv, os.environ)
     if _env is not None:
         os.execve(sys.executable, [sys.executable, *sys.argv], _env)
-_FORCED = [v for v in _BLAS_FORCING if v in os.environ]
 
 import argparse  # noqa: E402
 import statistics  # noqa: E402
@@ -408,9 +407,9 @@ def main() -> int:
     if os.environ.get("BPL_BENCH_REMOVED"):
         print(f"(run without {os.environ['BPL_BENCH_REMOVED']}, which this machine sets: numpy's "
               "BLAS uses the kernels it picks itself; --keep-blas-env keeps them)")
-    elif _FORCED:
-        print(f"(with {', '.join(f'{v}={os.environ[v]}' for v in _FORCED)} as this machine sets "
-              "them: numpy's BLAS runs forced kernels)")
+    elif forced := [f"{v}={os.environ[v]}" for v in _BLAS_FORCING if v in os.environ]:
+        print(f"(with {', '.join(forced)} as this machine sets them: numpy's BLAS runs forced "
+              "kernels)")
     with threadpool_limits(limits=threads, user_api="blas"):
         bench_import()
         bench_engine(epochs, args.quick)
