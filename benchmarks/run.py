@@ -179,21 +179,17 @@ def compare(sizes, X, y, batch_size, epochs, dtype, matmul=False):
     """
     net = make_net(sizes, dtype)
     opt = bl.SGD(net, lr=0.01)
-    ours, theirs, products = [], [], []
     rng = np.random.default_rng(1)
+    runs = {"ours": lambda e: ours_epoch(net, opt, X, y, batch_size, e)}
+    if matmul:
+        runs = {"products": lambda e: matmul_epoch(sizes, len(X), batch_size, dtype, rng), **runs}
     if torch is not None:
-        model = torch_net(net)
+        model = torch_net(net)  # the same weights, before our first epoch changes them
         topt = torch.optim.SGD(model.parameters(), lr=0.01)
         tX, ty = torch.from_numpy(X), torch.from_numpy(y)
-        torch_epoch(model, topt, tX, ty, batch_size, 0)  # warm-up
-    ours_epoch(net, opt, X, y, batch_size, 0)  # warm-up
-    for e in range(epochs):
-        if matmul:
-            products.append(matmul_epoch(sizes, len(X), batch_size, dtype, rng))
-        ours.append(ours_epoch(net, opt, X, y, batch_size, e + 1))
-        if torch is not None:
-            theirs.append(torch_epoch(model, topt, tX, ty, batch_size, e + 1))
-    return ours, theirs, products
+        runs["theirs"] = lambda e: torch_epoch(model, topt, tX, ty, batch_size, e)
+    times = dict(zip(runs, alternating(list(runs.values()), epochs), strict=True))
+    return times["ours"], times.get("theirs", []), times.get("products", [])
 
 
 def breakdown(sizes, X, y, batch_size, dtype, seed=1):
