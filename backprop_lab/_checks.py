@@ -8,6 +8,7 @@ Every message says who expected what, what was given, and how to fix it.
 from __future__ import annotations
 
 import numbers
+import sys
 
 import numpy as np
 
@@ -52,6 +53,42 @@ def check_positive_float(value, name: str, who: str, *, allow_zero: bool = False
     return value
 
 
+def as_array(x, name: str, who: str, *, dtype=None) -> np.ndarray:
+    """Return ``x`` as a plain ``numpy.ndarray`` (not a subclass), or raise a clear error.
+
+    - A masked array is refused (``TypeError``): converting it would silently drop the mask
+      and compute with the hidden values. The message says to fill or drop them first.
+    - Other ndarray subclasses (``np.matrix``, ``np.memmap``) are viewed as plain arrays, so
+      results are plain arrays too (``np.matrix`` would turn every ``*`` into a matrix product).
+    - A ragged nested list (rows of different lengths) is a ``ValueError`` naming ``name``,
+      instead of numpy's "inhomogeneous shape" message.
+
+    ``dtype`` is used only to convert what is not an ndarray yet (lists, scalars).
+    """
+    if isinstance(x, np.ndarray):
+        if type(x) is np.ndarray:
+            return x
+        ma = sys.modules.get("numpy.ma")  # loaded whenever a masked array exists
+        if ma is not None and isinstance(x, ma.MaskedArray):
+            raise TypeError(
+                f"{who} expected {name} to be a plain numpy array, got a masked array, "
+                "whose mask would be lost. Fill (impute) the masked entries first, e.g. "
+                f"{name}.filled(0.0), or keep only the complete rows: "
+                f"{name}[~np.ma.getmaskarray({name}).any(axis=1)].data."
+            )
+        return np.asarray(x)
+    try:
+        return np.asarray(x, dtype=dtype)
+    except ValueError as err:
+        if "inhomogeneous" in str(err) or "sequence" in str(err):
+            raise ValueError(
+                f"{who} expected {name} to be a rectangular array, got a ragged nested "
+                f"{type(x).__name__} (rows of different lengths). Give every row the same "
+                "number of entries."
+            ) from err
+        raise
+
+
 def check_float_array(X, name: str, who: str, *, ndim: int | None = 2, dtype=None) -> np.ndarray:
     """Return ``X`` as a float ndarray after checking its type, dimensions and finiteness.
 
@@ -63,19 +100,23 @@ def check_float_array(X, name: str, who: str, *, ndim: int | None = 2, dtype=Non
     if X is None:
         raise TypeError(f"{who} expected {name} to be an array of numbers, got None.")
     if isinstance(X, np.ndarray):
-        arr = X
+        arr = as_array(X, name, who)
     else:
-        try:
-            arr = np.asarray(X, dtype=dtype if dtype is not None else np.float64)
-        except (TypeError, ValueError) as err:
+        arr = as_array(X, name, who)  # a list: look at what it holds before converting it
+        if arr.dtype.kind in "iuf":  # numbers: converted, so a list of ints is accepted too
+            arr = arr.astype(dtype if dtype is not None else np.float64)
+        elif arr.dtype.kind != "b":  # strings, objects: not numbers (bools are refused below)
             raise TypeError(
-                f"{who} expected {name} to be a numeric array, got {type(X).__name__}."
-            ) from err
+                f"{who} expected {name} to be a numeric array, got a {type(X).__name__} "
+                f"holding {arr.dtype} values. Convert them to numbers first."
+            )
     if arr.dtype.kind in "biu":
         target = np.dtype(dtype).name if dtype is not None else "float64"
+        fix = (f"{name}.astype(np.{target})" if isinstance(X, np.ndarray)
+               else f"np.asarray({name}, dtype=np.{target})")
         raise TypeError(
             f"{who} expected {name} with a float dtype, got {arr.dtype}. "
-            f"Convert it first: {name}.astype(np.{target})."
+            f"Convert it first: {fix}."
         )
     if arr.dtype.kind != "f":
         raise TypeError(f"{who} expected {name} with a float dtype, got {arr.dtype}.")

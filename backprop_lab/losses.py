@@ -19,7 +19,7 @@ import math
 
 import numpy as np
 
-from ._checks import check_float_array, lookup
+from ._checks import as_array, check_float_array, lookup
 
 __all__ = ["MSE", "BinaryCrossEntropy", "Loss", "SoftmaxCrossEntropy", "get_loss"]
 
@@ -82,7 +82,7 @@ class Loss:
 
     def _check_same_shape(self, Y_hat, y, who):
         Y_hat = check_float_array(Y_hat, "Y_hat", who, ndim=None)
-        y = np.asarray(y)
+        y = as_array(y, "y", who)
         if y.dtype.kind in "biu":  # integer targets (0/1 labels) are fine as targets
             y = y.astype(Y_hat.dtype)
         y = check_float_array(y, "y", who, ndim=None, dtype=Y_hat.dtype)
@@ -195,7 +195,7 @@ class SoftmaxCrossEntropy(Loss):
     def _check(self, Y_hat, y):
         who = "SoftmaxCrossEntropy.forward()"
         Z = check_float_array(Y_hat, "Y_hat (the logits)", who)
-        y = np.asarray(y)
+        y = as_array(y, "y", who)
         if y.ndim != 1 or y.dtype.kind not in "iu":
             shape_hint = (
                 " For one-hot targets pass y.argmax(axis=1)." if y.ndim == 2 else ""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import check_n_classes
+from ._checks import as_array, check_n_classes
 from .activations import Sigmoid
 from .network import Network
 
@@ -16,7 +16,7 @@ __all__ = ["accuracy", "confusion_matrix", "predict_labels"]
 
 
 def _check_labels(y, name: str, who: str) -> np.ndarray:
-    y = np.asarray(y)
+    y = as_array(y, name, who)
     if y.ndim != 1:
         hint = " For one-hot rows pass y.argmax(axis=1)." if y.ndim == 2 else ""
         raise ValueError(

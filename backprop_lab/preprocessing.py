@@ -12,6 +12,7 @@ import numbers
 import numpy as np
 
 from ._checks import (
+    as_array,
     check_dtype,
     check_float_array,
     check_n_classes,
@@ -54,7 +55,7 @@ def train_test_split(X, y, *, test_size: float | int = 0.2, rng=None, stratify: 
     """
     who = "train_test_split()"
     X = check_float_array(X, "X", who)
-    y = np.asarray(y)
+    y = as_array(y, "y", who)
     if y.ndim == 0:
         raise ValueError(f"{who} expected y with one target per sample, got a scalar.")
     check_same_length(X, y, who)
@@ -217,7 +218,7 @@ def one_hot(y, n_classes: int | None = None, *, dtype=np.float64) -> np.ndarray:
     """
     who = "one_hot()"
     dtype = check_dtype(dtype, who)
-    y = np.asarray(y)
+    y = as_array(y, "y", who)
     if y.ndim != 1:
         raise ValueError(f"{who} expected labels of shape (n_samples,), got shape {y.shape}.")
     if y.dtype.kind not in "iu":

@@ -24,7 +24,13 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from ._checks import check_float_array, check_positive_float, check_positive_int, check_rng
+from ._checks import (
+    as_array,
+    check_float_array,
+    check_positive_float,
+    check_positive_int,
+    check_rng,
+)
 from .losses import BinaryCrossEntropy, Loss, SoftmaxCrossEntropy, _as_loss
 from .network import Network
 from .optim import Optimizer
@@ -299,7 +305,7 @@ def _check_targets(net: Network, loss: Loss, X: np.ndarray, y, name: str, who: s
     The loss is evaluated on constant predictions of the network's output shape, so every
     label is checked (range, dtype, shape) at the cost of one small pass, not per batch.
     """
-    y = np.asarray(y)
+    y = as_array(y, name, who)
     if y.ndim == 0:
         raise ValueError(f"{who} expected {name} with one target per sample, got a scalar.")
     if len(y) != len(X):

@@ -1,5 +1,7 @@
 """Every bad input to the core gets a clear error that says how to fix it."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -283,3 +285,67 @@ def test_abstract_bases_say_what_to_implement():
         Loss().forward(np.zeros((1, 1)), np.zeros((1, 1)))
     with pytest.raises(NotImplementedError, match=r"Optimizer must implement _update"):
         Optimizer(Network([Dense(1, 1)]), 0.1).step()
+
+
+# -- second audit (audit A) ----------------------------------------------------------------------
+def _moons():
+    from backprop_lab import datasets
+
+    return datasets.make_moons(40, rng=0)
+
+
+def _ragged_calls():
+    from backprop_lab import SGD, accuracy, fit, lr_range_test, one_hot, train_test_split
+
+    X, _ = _moons()
+    ragged = [[0], [0, 1]] + [[0]] * 38
+    net = Network([Dense(2, 1, rng=0)])
+    return [
+        ("MSE.forward()", lambda: MSE().forward(np.zeros((2, 1)), [[0], [0, 1]])),
+        ("fit()", lambda: fit(net, MSE(), SGD(net, lr=0.1), X, ragged, epochs=1,
+                              batch_size=8)),
+        ("lr_range_test()", lambda: lr_range_test(net, MSE(), X, ragged)),
+        ("accuracy()", lambda: accuracy([[0], [0, 1]], [0, 1])),
+        ("one_hot()", lambda: one_hot([[0], [0, 1]])),
+        ("train_test_split()", lambda: train_test_split(X, ragged)),
+        ("Dense(2 -> 1)", lambda: net.forward([[0.0, 1.0], [0.0]])),
+    ]
+
+
+@pytest.mark.parametrize("who, call", _ragged_calls(), ids=lambda v: v if isinstance(v, str)
+                         else "")
+def test_ragged_targets_and_inputs_get_one_clear_error(who, call):
+    expected = r".*expected (X|y|y_true) to be a rectangular array, got a ragged nested list"
+    with pytest.raises(ValueError, match=re.escape(who) + expected):
+        call()
+
+
+def test_masked_arrays_are_refused_with_advice_matrices_become_plain_arrays():
+    from backprop_lab import SGD, fit
+
+    X, y = _moons()
+    net = Network([Dense(2, 4, rng=0), Tanh(), Dense(4, 2, rng=1)])
+    masked = np.ma.masked_array(X, mask=X > 1)
+    for call in (lambda: net.predict(masked), lambda: net.forward(masked),
+                 lambda: fit(net, SoftmaxCrossEntropy(), SGD(net, lr=0.1), masked, y, epochs=1,
+                             batch_size=8),
+                 lambda: MSE().forward(np.zeros((2, 1)), np.ma.masked_array([[0.0], [1.0]]))):
+        with pytest.raises(TypeError, match=r"got a masked array, whose mask would be lost.*"
+                                            r"\.filled\(0\.0\)"):
+            call()
+    with pytest.warns(PendingDeprecationWarning):
+        M = np.matrix(X)
+    out = net.predict(M)
+    assert type(out) is np.ndarray
+    np.testing.assert_array_equal(out, net.predict(X))
+    history = fit(net, SoftmaxCrossEntropy(), SGD(net, lr=0.1), M, y, epochs=1, batch_size=8)
+    assert np.isfinite(history.loss[0])
+
+
+def test_lists_of_strings_or_bools_are_not_silently_converted():
+    with pytest.raises(TypeError, match=r"expected X to be a numeric array, got a list holding "
+                                        r"<U3 values"):
+        Network([Dense(2, 2)]).forward([["1.5", "2"]])
+    with pytest.raises(TypeError, match=r"expected X with a float dtype, got bool. Convert it "
+                                        r"first: np.asarray\(X, dtype=np.float64\)"):
+        Network([Dense(2, 2)]).forward([[True, False]])
