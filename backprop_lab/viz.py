@@ -37,6 +37,7 @@ import numbers
 from collections.abc import Mapping
 
 import matplotlib.colors as mcolors
+import matplotlib.patheffects as patheffects
 import numpy as np
 from matplotlib import colormaps
 from matplotlib.axes import Axes
@@ -458,6 +459,8 @@ def plot_trajectory(
             linewidth=1.5,
             label=label,
             zorder=3,
+            # a white edge keeps the path visible over the dark centre of a contour plot
+            path_effects=[patheffects.withStroke(linewidth=3.5, foreground="white")],
         )
         ax.plot(
             P[0, 0],
