@@ -63,21 +63,47 @@ class Layer:
         """Number of trainable scalars."""
         return sum(p.size for p in self.params.values())
 
-    def _check_upstream(self, dY) -> np.ndarray:
-        """``dY`` checked against the cached forward pass: it must exist and match in shape."""
+    def _check_upstream(self, dY, who: str | None = None) -> np.ndarray:
+        """``dY`` checked against the cached forward pass: it must exist and match in shape
+        and dtype (a float32 pass is never upcast silently by a float64 ``dY``)."""
         if not self.cache:
             raise RuntimeError(
                 f"{self!r}.backward() was called before forward(). "
                 "Call forward(X) on this batch first."
             )
-        dY = check_float_array(dY, "dY", f"{self!r}.backward()")
+        if who is None:
+            who = f"{self!r}.backward()"
+        dtype = self._cache_dtype()
+        # a list is converted to the forward pass's dtype; an array must already have it
+        convert = dtype if dtype is not None and not isinstance(dY, np.ndarray) else None
+        dY = check_float_array(dY, "dY", who, dtype=convert)
         expected = self._output_shape(self.cache)
         if dY.shape != expected:
             raise ValueError(
-                f"{self!r}.backward() expected dY of shape {expected} (the shape of the "
+                f"{who} expected dY of shape {expected} (the shape of the "
                 f"forward output), got {dY.shape}."
             )
+        if dtype is not None and dY.dtype != dtype:
+            raise TypeError(
+                f"{who} expected dY of dtype {dtype}, the dtype of the forward pass, got "
+                f"{dY.dtype}. Convert it with dY.astype(np.{dtype}): the gradient is never "
+                "converted silently."
+            )
         return dY
+
+    def _cache_dtype(self) -> np.dtype | None:
+        """The dtype of the cached forward pass (``None`` if the cache holds no array)."""
+        for value in self.cache.values():
+            if isinstance(value, np.ndarray):
+                return value.dtype
+        return None
+
+    def _cache_rows(self) -> int | None:
+        """The number of samples of the cached forward pass (``None`` if unknown)."""
+        for value in self.cache.values():
+            if isinstance(value, np.ndarray) and value.ndim >= 1:
+                return value.shape[0]
+        return None
 
     # -- to implement ------------------------------------------------------------
     def _check_input(self, X) -> np.ndarray:
@@ -192,7 +218,9 @@ class Dense(Layer):
         return f"Dense({self.n_in} -> {self.n_out})"
 
     def _check_input(self, X) -> np.ndarray:
-        return self._check_features(check_float_array(X, "X", f"{self!r}"), "X")
+        # a list is converted to the layer's dtype: only an array can have the wrong one
+        convert = None if isinstance(X, np.ndarray) else self.dtype
+        return self._check_features(check_float_array(X, "X", f"{self!r}", dtype=convert), "X")
 
     def _check_features(self, X: np.ndarray, name: str, who: str | None = None) -> np.ndarray:
         """``X`` (a 2-D float array) checked against this layer's width and dtype.

@@ -197,13 +197,31 @@ class Network:
         with ``input_grad=False`` (training never needs it, and skipping it saves the
         first layer's largest matrix product).
         """
+        who = "Network.backward()"
+        self._check_caches(who)
+        dY = self.layers[-1]._check_upstream(dY, who)
+        self._check_cached_rows(len(dY), who)
+        return self._backward(dY, input_grad)
+
+    def _check_caches(self, who: str) -> None:
         for layer in self.layers:
             if not layer.cache:
                 raise RuntimeError(
-                    f"Network.backward() was called before forward(): {layer!r} has no cache "
+                    f"{who} was called before forward(): {layer!r} has no cache "
                     "from a forward pass of this network. Call net.forward(X) first."
                 )
-        return self._backward(self.layers[-1]._check_upstream(dY), input_grad)
+
+    def _check_cached_rows(self, n_rows: int, who: str) -> None:
+        """Every layer's cache must come from the same batch as ``dY`` (``n_rows`` samples):
+        a layer run on its own since ``net.forward`` holds another batch."""
+        for i, layer in enumerate(self.layers):
+            rows = layer._cache_rows()
+            if rows is not None and rows != n_rows:
+                raise ValueError(
+                    f"{who}: layer {i}, {layer!r}, holds a forward pass of {rows} samples, "
+                    f"but dY has {n_rows} rows. The layer was run on another batch after "
+                    "net.forward(X); call net.forward(X) again, then backward."
+                )
 
     def _backward(self, dY: np.ndarray, input_grad: bool) -> np.ndarray | None:
         """:meth:`backward` without its checks, for ``fit()``, whose ``dY`` is the loss's."""
@@ -297,7 +315,7 @@ class Network:
             steps.append(TraceStep("loss", None, repr(loss), "L", L))
             dA = loss.backward()
         else:
-            dA = check_float_array(dY, "dY", "Network.trace()")
+            dA = self.layers[-1]._check_upstream(dY, "Network.trace()")
         steps.append(TraceStep("backward", len(self.layers) - 1, "output", "d" + symbols[-1],
                                np.array(dA, copy=True)))
         dA = self.layers[-1].backward(dA)

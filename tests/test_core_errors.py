@@ -349,3 +349,56 @@ def test_lists_of_strings_or_bools_are_not_silently_converted():
     with pytest.raises(TypeError, match=r"expected X with a float dtype, got bool. Convert it "
                                         r"first: np.asarray\(X, dtype=np.float64\)"):
         Network([Dense(2, 2)]).forward([[True, False]])
+
+
+def _float32_net():
+    return Network([Dense(2, 4, dtype=np.float32, rng=0), Tanh(),
+                    Dense(4, 2, dtype=np.float32, rng=1)])
+
+
+@pytest.mark.parametrize("layer", [Dense(2, 2, dtype=np.float32, rng=0), Sigmoid(), Tanh(),
+                                   ReLU(), LeakyReLU(), get_activation("identity"),
+                                   get_activation("softmax")], ids=repr)
+def test_layer_backward_refuses_an_upstream_gradient_of_another_dtype(layer):
+    X32 = _moons()[0].astype(np.float32)
+    layer.forward(X32)
+    with pytest.raises(TypeError, match=rf"{re.escape(repr(layer))}.backward\(\) expected dY of "
+                                        r"dtype float32, the dtype of the forward pass, got "
+                                        r"float64. Convert it with dY.astype\(np.float32\)"):
+        layer.backward(np.ones((40, 2)))
+    assert layer.backward(np.ones((40, 2), np.float32)).dtype == np.float32
+    assert layer.backward(np.ones((40, 2)).tolist()).dtype == np.float32  # a list: converted
+
+
+def test_network_backward_and_trace_refuse_an_upstream_gradient_of_another_dtype():
+    X32 = _moons()[0].astype(np.float32)
+    net = _float32_net()
+    net.forward(X32)
+    with pytest.raises(TypeError, match=r"Network.backward\(\) expected dY of dtype float32, "
+                                        r"the dtype of the forward pass, got float64"):
+        net.backward(np.ones((40, 2)))
+    assert net.backward(np.ones((40, 2), np.float32)).dtype == np.float32
+    with pytest.raises(TypeError, match=r"Network.trace\(\) expected dY of dtype float32"):
+        net.trace(X32, dY=np.ones((40, 2)))
+    trace = net.trace(X32, dY=np.ones((40, 2), np.float32))
+    assert all(s.value.dtype == np.float32 for s in trace if not isinstance(s.value, float))
+
+
+def test_a_list_input_to_a_float32_network_is_converted_to_float32():
+    out = Network([Dense(2, 2, dtype=np.float32, rng=0)]).forward([[1.0, 2.0]])
+    assert out.dtype == np.float32
+
+
+def test_backward_names_the_layer_whose_cache_holds_another_batch():
+    X, _ = _moons()
+    net = Network([Dense(2, 4, rng=0), Tanh(), Dense(4, 2, rng=1)])
+    net.forward(X)
+    net.layers[0].forward(X[:2])  # the first layer alone, on another batch
+    with pytest.raises(ValueError, match=r"Network.backward\(\): layer 0, Dense\(2 -> 4\), holds "
+                                         r"a forward pass of 2 samples, but dY has 40 rows.*"
+                                         r"call net.forward\(X\) again"):
+        net.backward(np.ones((40, 2)))
+    net.forward(X)
+    net.layers[1].forward(np.zeros((3, 4)))
+    with pytest.raises(ValueError, match=r"layer 1, Tanh\(\), holds a forward pass of 3 samples"):
+        net.backward(np.ones((40, 2)))
