@@ -284,6 +284,14 @@ def _predict(layers, X: np.ndarray) -> np.ndarray:
     return A
 
 
+def _forward(layers, X: np.ndarray) -> np.ndarray:
+    """``net.forward(X)`` without validation (inputs were checked once): caches for backward."""
+    A = X
+    for layer in layers:
+        A = layer._forward(A)
+    return A
+
+
 def _n_correct(loss: Loss, Y_hat: np.ndarray, y: np.ndarray) -> int:
     if isinstance(loss, SoftmaxCrossEntropy):
         return int(np.count_nonzero(Y_hat.argmax(axis=1) == y))
@@ -314,7 +322,8 @@ def _check_targets(net: Network, loss: Loss, X: np.ndarray, y, name: str, who: s
             f"{who} expected {xname} and {name} to have the same number of samples, "
             f"got {len(X)} and {len(y)}."
         )
-    tail = _predict(net.layers, X[:1]).shape[1:]
+    with np.errstate(all="ignore"):  # only the output's shape is needed here
+        tail = _predict(net.layers, X[:1]).shape[1:]
     probe = np.full((len(y), *tail), 0.5, dtype=X.dtype)
     try:
         loss.forward(probe, y)
@@ -676,26 +685,39 @@ def lr_range_test(
         )
     order = rng.permutation(len(X))
     lrs = np.geomspace(lr_low, lr_high, n_batches)
-    opt = (optimizer_factory or SGD)(net, lr=lr_low)
+    try:
+        opt = (optimizer_factory or SGD)(net, lr=lr_low)
+    except TypeError as err:
+        if optimizer_factory is None:
+            raise
+        raise TypeError(
+            f"{who} calls optimizer_factory(net, lr=...) with the learning rate as the keyword "
+            f"lr, and that raised TypeError: {err}. Define it with both arguments, such as "
+            "lambda net, lr: SGD(net, lr=lr, momentum=0.9)."
+        ) from err
     if not isinstance(opt, Optimizer) or opt.net is not net:
         raise TypeError(
             f"{who} expected optimizer_factory(net, lr=...) to return an optimizer built on "
             f"that net, such as SGD(net, lr=lr), got {opt!r}."
         )
+    # X and y were checked above: each batch runs the layers and the loss without checks, as
+    # in fit(), so that any error the loss raises (BCE given values outside [0, 1]) is real
+    batch_loss = loss._forward if type(loss).forward is Loss.forward else loss.forward
     smoothed: list[float] = []
     average = 0.0
     with np.errstate(over="ignore", invalid="ignore"):  # the last, too large rates overflow
         for k, lr in enumerate(lrs):
             batch = order[k * batch_size : (k + 1) * batch_size]
-            try:
-                value = loss.forward(net.forward(X[batch]), y[batch])
-            except ValueError:  # non-finite outputs: the rate is far too large
+            Y_hat = _forward(net.layers, X[batch])
+            if np.isfinite(Y_hat).all():
+                value = batch_loss(Y_hat, y[batch])  # inf if the loss itself overflows
+            else:  # non-finite outputs: the rate is far too large
                 value = math.inf
             average = smoothing * average + (1 - smoothing) * value
             smoothed.append(average / (1 - smoothing ** (k + 1)))
             if not math.isfinite(smoothed[-1]) or smoothed[-1] > stop_factor * min(smoothed):
                 break
-            net.backward(loss.backward(), input_grad=False)
+            net._backward(loss.backward(), input_grad=False)
             opt.lr = float(lr)
             opt.step()
     return lrs[: len(smoothed)], np.array(smoothed)

@@ -526,3 +526,28 @@ def test_lr_range_test_bad_data():
         bl.lr_range_test(_range_test_net(), bl.SoftmaxCrossEntropy(), X, y[:-1])
     with pytest.raises(TypeError, match="Network"):
         bl.lr_range_test(bl.Dense(4, 2), bl.SoftmaxCrossEntropy(), X, y)
+
+
+# ---------------------------------------------------------------- audit A
+def test_lr_range_test_does_not_turn_a_loss_error_into_inf():
+    X, y = bl.datasets.make_moons(40, rng=0)
+    net = bl.Network([bl.Dense(2, 8, rng=0), bl.Tanh(), bl.Dense(8, 1, rng=1)])  # no Sigmoid
+    with pytest.raises(ValueError, match=r"BinaryCrossEntropy.forward\(\) expected probabilities "
+                                         r"in \[0, 1\].*Put a Sigmoid"):
+        bl.lr_range_test(net, bl.BinaryCrossEntropy(), X, y[:, None].astype(float))
+
+
+def test_lr_range_test_still_stops_on_a_non_finite_output():
+    X, y = bl.datasets.make_moons(64, rng=0)
+    huge = bl.Dense(2, 2, init=lambda shape, rng, dtype: np.full(shape, 1e308, dtype))
+    lrs, losses = bl.lr_range_test(bl.Network([huge]), "cross_entropy", X * 1e10, y)
+    assert len(lrs) == 1 and losses[0] == np.inf
+
+
+def test_lr_range_test_explains_a_factory_without_the_lr_keyword():
+    X, y = bl.datasets.make_moons(40, rng=0)
+    net = bl.Network([bl.Dense(2, 2, rng=0)])
+    with pytest.raises(TypeError, match=r"lr_range_test\(\) calls optimizer_factory\(net, lr=...\) "
+                                        r"with the learning rate as the keyword lr.*"
+                                        r"lambda net, lr: SGD\(net, lr=lr, momentum=0.9\)"):
+        bl.lr_range_test(net, "cross_entropy", X, y, optimizer_factory=lambda n: bl.SGD(n))
