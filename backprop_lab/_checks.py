@@ -89,6 +89,18 @@ def as_array(x, name: str, who: str, *, dtype=None) -> np.ndarray:
         raise
 
 
+def check_finite_number(value, name: str, who: str) -> float:
+    """Return ``value`` as a ``float`` if it is a finite real number (not a bool or a string)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(
+            f"{who} expected {name} to be a number, got {type(value).__name__}: {value!r}."
+        )
+    value = float(value)
+    if not np.isfinite(value):
+        raise ValueError(f"{who} expected a finite {name}, got {value}.")
+    return value
+
+
 def check_float_array(X, name: str, who: str, *, ndim: int | None = 2, dtype=None) -> np.ndarray:
     """Return ``X`` as a float ndarray after checking its type, dimensions and finiteness.
 

@@ -33,7 +33,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ._checks import check_positive_float, lookup
+from ._checks import check_finite_number, check_positive_float, lookup
 
 # (shape, rng, dtype) -> weights; spelled with ... so that importing this module does not
 # import numpy.random (a sixth of `import backprop_lab`'s time).
@@ -59,9 +59,8 @@ def zeros(shape, rng, dtype=np.float64) -> np.ndarray:
 
 
 def constant(value: float) -> Initializer:
-    """Return an initializer that fills with ``value``."""
-    if not np.isfinite(value):
-        raise ValueError(f"constant() expected a finite value, got {value}.")
+    """Return an initializer that fills with ``value``, a finite number."""
+    value = check_finite_number(value, "value", "constant()")
 
     def init(shape, rng, dtype=np.float64):
         return np.full(shape, value, dtype=dtype)

@@ -192,10 +192,11 @@ class Dense(Layer):
                 "lambda shape, rng, dtype: rng.normal(0.0, 0.01, shape).astype(dtype)."
             ) from err
         W = np.asarray(returned)
-        if W.dtype.kind not in "biuf":
+        if W.dtype.kind not in "iuf":  # bools are not weights: True is no number to start from
             raise TypeError(
                 f"{who}: the initializer must return an array of numbers, got "
-                f"{type(returned).__name__} of dtype {W.dtype}."
+                f"{type(returned).__name__} of dtype {W.dtype}. Return floats, e.g. "
+                "np.ones(shape, dtype)."
             )
         if W.shape != (self.n_in, self.n_out):
             raise ValueError(

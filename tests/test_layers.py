@@ -181,3 +181,22 @@ def test_get_activation_keywords():
     with pytest.raises(TypeError, match=r"got the layer ReLU\(\) and keyword arguments "
                                         r"\['alpha'\]. Pass them to the layer's constructor"):
         get_activation(ReLU(), alpha=0.1)
+
+
+@pytest.mark.parametrize("value, error, match", [
+    ("0.1", TypeError, r"constant\(\) expected value to be a number, got str: '0.1'"),
+    ([1, 2], TypeError, r"constant\(\) expected value to be a number, got list"),
+    (True, TypeError, r"constant\(\) expected value to be a number, got bool"),
+    (float("inf"), ValueError, r"constant\(\) expected a finite value, got inf"),
+])
+def test_constant_initializer_checks_its_value(value, error, match):
+    from backprop_lab.init import constant
+
+    with pytest.raises(error, match=match):
+        constant(value)
+
+
+def test_an_initializer_returning_bools_is_refused():
+    with pytest.raises(TypeError, match=r"initializer must return an array of numbers, got "
+                                        r"ndarray of dtype bool"):
+        Dense(2, 2, init=lambda shape, rng, dtype: np.ones(shape, bool))
