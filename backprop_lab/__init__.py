@@ -6,7 +6,7 @@ interactive figures in :mod:`backprop_lab.widgets`; import them explicitly.
 Rows are samples: ``X`` has shape ``(n_samples, n_in)``; ``Dense`` computes ``X @ W + b``.
 """
 
-from . import datasets
+from . import datasets, surfaces
 from .activations import Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh, get_activation
 from .autodiff import Value
 from .gradcheck import gradcheck
@@ -49,6 +49,7 @@ __all__ = [
     "Value",
     "__version__",
     "datasets",
+    "surfaces",
     "get_activation",
     "gradcheck",
     "lr_range_test",
