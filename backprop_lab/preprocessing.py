@@ -167,10 +167,48 @@ class Standardizer:
             )
         return X
 
+    def _statistics(self, dtype: np.dtype, who: str) -> tuple[np.ndarray, np.ndarray]:
+        """``mean_`` and ``scale_`` in ``dtype``, refused if a scale becomes 0 or either
+        overflows there (float64 statistics used on float32 data)."""
+        with np.errstate(over="ignore", under="ignore"):
+            mean, scale = self.mean_.astype(dtype), self.scale_.astype(dtype)
+        bad = ~np.isfinite(mean) | ~np.isfinite(scale) | (scale == 0)
+        if bad.any():
+            column = int(np.flatnonzero(bad)[0])
+            mean_ok = np.isfinite(mean[column])
+            what = "scale" if mean_ok else "mean"
+            learned = (self.scale_ if mean_ok else self.mean_)[column]
+            became = (scale if mean_ok else mean)[column]
+            raise ValueError(
+                f"{who}: the {what} of column {column}, {learned:.3g} (learned in fit), "
+                f"becomes {became} in {dtype}, so the result would not be finite. Pass "
+                "X.astype(np.float64), or rescale that column before fitting."
+            )
+        return mean, scale
+
+    def _check_output(self, out: np.ndarray, X: np.ndarray, who: str) -> np.ndarray:
+        if np.isfinite(out).all():
+            return out
+        row, column = (int(i) for i in np.argwhere(~np.isfinite(out))[0])
+        raise ValueError(
+            f"{who}: the result overflows {out.dtype} at index ({row}, {column}): X holds "
+            f"{X[row, column]:.3g} there, with mean {self.mean_[column]:.3g} and scale "
+            f"{self.scale_[column]:.3g} learned in fit. Check that X is in the units of the "
+            "training data, or pass X.astype(np.float64)."
+        )
+
     def transform(self, X) -> np.ndarray:
-        r""":math:`(X - \mu)/\sigma`, in ``X``'s dtype."""
-        X = self._check(X, "Standardizer.transform()")
-        return (X - self.mean_.astype(X.dtype)) / self.scale_.astype(X.dtype)
+        r""":math:`(X - \mu)/\sigma`, in ``X``'s dtype.
+
+        Raises ``ValueError`` if a learned scale is 0 or overflows in ``X``'s dtype, or if a
+        result overflows (a value far from the training data, in units of its scale).
+        """
+        who = "Standardizer.transform()"
+        X = self._check(X, who)
+        mean, scale = self._statistics(X.dtype, who)
+        with np.errstate(over="ignore", invalid="ignore"):  # reported by _check_output
+            out = (X - mean) / scale
+        return self._check_output(out, X, who)
 
     def fit_transform(self, X) -> np.ndarray:
         """``fit(X)`` then ``transform(X)``."""
@@ -178,8 +216,12 @@ class Standardizer:
 
     def inverse_transform(self, X) -> np.ndarray:
         r""":math:`X\sigma + \mu`: back to the original units."""
-        X = self._check(X, "Standardizer.inverse_transform()")
-        return X * self.scale_.astype(X.dtype) + self.mean_.astype(X.dtype)
+        who = "Standardizer.inverse_transform()"
+        X = self._check(X, who)
+        mean, scale = self._statistics(X.dtype, who)
+        with np.errstate(over="ignore", invalid="ignore"):  # reported by _check_output
+            out = X * scale + mean
+        return self._check_output(out, X, who)
 
     def __repr__(self) -> str:
         state = "fitted" if self.mean_ is not None else "not fitted"

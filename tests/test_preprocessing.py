@@ -152,3 +152,26 @@ def test_standardize_values_too_large(X, fit):
 def test_errors(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+# -- audit A ----------------------------------------------------------------------------------
+def test_standardizer_refuses_a_scale_that_is_zero_or_overflows_in_the_data_dtype():
+    tiny = Standardizer().fit(np.array([[0.0], [1e-50]]))
+    with pytest.raises(ValueError, match=r"Standardizer.transform\(\): the scale of column 0, "
+                                         r"5e-51 \(learned in fit\), becomes 0.0 in float32.*"
+                                         r"X.astype\(np.float64\)"):
+        tiny.transform(np.array([[1.0]], np.float32))
+    huge = Standardizer().fit(np.array([[0.0], [1e150]]))
+    with pytest.raises(ValueError, match=r"the mean of column 0, 5e\+149 \(learned in fit\), "
+                                         r"becomes inf in float32"):
+        huge.inverse_transform(np.array([[1.0]], np.float32))
+    assert np.isfinite(tiny.transform(np.array([[1.0]]))).all()  # float64 is fine
+
+
+def test_standardizer_refuses_a_result_that_overflows():
+    s = Standardizer().fit(np.array([[0.0], [1e-30]], np.float32))
+    with pytest.raises(ValueError, match=r"Standardizer.transform\(\): the result overflows "
+                                         r"float32 at index \(0, 0\): X holds 1e\+10 there"):
+        s.transform(np.array([[1e10]], np.float32))
+    with pytest.raises(ValueError, match=r"inverse_transform\(\): the result overflows float64"):
+        Standardizer().fit(np.array([[0.0], [1e150]])).inverse_transform(np.array([[1e200]]))
