@@ -683,8 +683,6 @@ def lr_range_test(
             f"{who} needs at least 2 full mini-batches, got {len(X)} samples with "
             f"batch_size={batch_size}. Use a smaller batch_size."
         )
-    order = rng.permutation(len(X))
-    lrs = np.geomspace(lr_low, lr_high, n_batches)
     try:
         opt = (optimizer_factory or SGD)(net, lr=lr_low)
     except TypeError as err:
@@ -700,6 +698,9 @@ def lr_range_test(
             f"{who} expected optimizer_factory(net, lr=...) to return an optimizer built on "
             f"that net, such as SGD(net, lr=lr), got {opt!r}."
         )
+    # the test itself (the chapter "The learning rate" prints the code from this line on)
+    order = rng.permutation(len(X))
+    lrs = np.geomspace(lr_low, lr_high, n_batches)
     # X and y were checked above: each batch runs the layers and the loss without checks, as
     # in fit(), so that any error the loss raises (BCE given values outside [0, 1]) is real
     batch_loss = loss._forward if type(loss).forward is Loss.forward else loss.forward
