@@ -199,6 +199,56 @@ def check_rng(rng, who: str, name: str = "rng") -> np.random.Generator:
     )
 
 
+def check_label_dtype(y: np.ndarray, name: str, who: str) -> np.ndarray:
+    """Return ``y`` as class labels (booleans as int64 0/1) if its dtype allows, else raise.
+
+    The one rule for labels, shared by ``SoftmaxCrossEntropy``, ``fit``, ``accuracy``,
+    ``confusion_matrix`` and ``one_hot``: labels have an integer dtype, or a boolean one
+    (``False``/``True`` are the classes 0/1, as in ``accuracy(y, p >= 0.5)``). Floats are
+    refused with ``TypeError``, even whole numbers such as ``1.0`` (as PyTorch's
+    ``cross_entropy`` and ``one_hot`` refuse them): the message says that
+    ``y.astype(np.int64)`` is exact when it is, and otherwise names the value that is not a
+    label, without suggesting a conversion (``astype(int)`` would truncate 1.5 to 1).
+    """
+    kind = y.dtype.kind
+    if kind == "b" or y.size == 0:  # np.asarray([]) is float64: an empty list has no floats
+        return y.astype(np.int64)
+    if kind == "f":
+        with np.errstate(invalid="ignore"):
+            exact = np.isfinite(y) & (y == np.round(y)) & (np.abs(y) <= 2.0**53)
+        if exact.all():
+            raise TypeError(
+                f"{who} expected integer class labels in {name}, got dtype {y.dtype} (whole "
+                f"numbers). Convert them with {name}.astype(np.int64), which is exact here."
+            )
+        i = int(np.flatnonzero(~exact)[0])
+        raise TypeError(
+            f"{who} expected integer class labels in {name}, got dtype {y.dtype} with "
+            f"{float(y[i])!r} at index {i}, which is not a class label (labels are whole numbers "
+            "0..K-1). If these are predictions or probabilities, turn them into labels first, "
+            "e.g. with predict_labels(net, X) or P.argmax(axis=1)."
+        )
+    if kind not in "iu":
+        raise TypeError(f"{who} expected integer class labels in {name}, got dtype {y.dtype}.")
+    return y
+
+
+#: the largest array (in bytes) that a label encoding may allocate before it is taken for a
+#: labelling mistake (a raw id as a label) rather than a request for that much memory
+MAX_LABEL_BYTES = 2**32
+
+
+def check_allocation(shape: tuple[int, ...], dtype, who: str, what: str) -> None:
+    """Raise ``ValueError`` if an array of ``shape`` and ``dtype`` exceeds ``MAX_LABEL_BYTES``."""
+    n_bytes = int(np.prod(shape, dtype=object)) * np.dtype(dtype).itemsize
+    if n_bytes > MAX_LABEL_BYTES:
+        raise ValueError(
+            f"{who}: {what} of shape {shape} would take {n_bytes / 2**30:.1f} GiB. Check the "
+            "labels: they must be 0..K-1, not raw ids (map them with "
+            "np.unique(y, return_inverse=True)[1]), and pass n_classes if it is known."
+        )
+
+
 #: more classes than this, implied by the largest label, is taken for a labelling mistake
 MAX_CLASSES = 100_000
 

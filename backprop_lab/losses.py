@@ -19,7 +19,7 @@ import math
 
 import numpy as np
 
-from ._checks import as_array, check_float_array, lookup
+from ._checks import as_array, check_float_array, check_label_dtype, lookup
 
 __all__ = ["MSE", "BinaryCrossEntropy", "Loss", "SoftmaxCrossEntropy", "get_loss"]
 
@@ -183,7 +183,8 @@ class SoftmaxCrossEntropy(Loss):
         \frac{\partial L}{\partial Z} = \frac1n (P - Y),
 
     with :math:`P = \mathrm{softmax}(Z)` and :math:`Y` the one-hot labels. The log-sum-exp is
-    computed after subtracting each row's maximum, so no logit overflows.
+    computed after subtracting each row's maximum, so no logit overflows. Labels have an
+    integer dtype (booleans count as 0 and 1); float labels, even ``1.0``, are a ``TypeError``.
 
     >>> loss = SoftmaxCrossEntropy()
     >>> round(loss.forward(np.array([[0.0, 0.0]]), np.array([1])), 6)
@@ -196,15 +197,15 @@ class SoftmaxCrossEntropy(Loss):
         who = "SoftmaxCrossEntropy.forward()"
         Z = check_float_array(Y_hat, "Y_hat (the logits)", who)
         y = as_array(y, "y", who)
-        if y.ndim != 1 or y.dtype.kind not in "iu":
+        if y.ndim != 1:
             shape_hint = (
                 " For one-hot targets pass y.argmax(axis=1)." if y.ndim == 2 else ""
             )
             raise ValueError(
-                f"{who} expected integer class labels of shape (n_samples,), got dtype "
-                f"{y.dtype} and shape {y.shape}.{shape_hint} Convert float labels with "
-                "y.astype(int)."
+                f"{who} expected integer class labels of shape (n_samples,), got shape "
+                f"{y.shape}.{shape_hint}"
             )
+        y = check_label_dtype(y, "y", who)
         n, K = Z.shape
         if len(y) != n:
             raise ValueError(

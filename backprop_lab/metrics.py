@@ -1,6 +1,10 @@
 r"""Evaluation metrics on class labels (chapter "Evaluation").
 
-Labels are integers :math:`0, \dots, K-1` in arrays of shape ``(n_samples,)``.
+Labels are integers :math:`0, \dots, K-1` in arrays of shape ``(n_samples,)``. One rule holds
+for every function that takes labels (these, ``one_hot``, ``SoftmaxCrossEntropy``, ``fit``):
+an integer dtype, or booleans, which count as 0 and 1 (``accuracy(y, p >= 0.5)``). Floats are
+refused with ``TypeError``, even whole numbers such as ``1.0``, as PyTorch refuses them; the
+message says when ``y.astype(np.int64)`` is exact.
 :func:`predict_labels` turns a network's outputs into such labels.
 """
 
@@ -8,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import as_array, check_n_classes
+from ._checks import as_array, check_allocation, check_label_dtype, check_n_classes
 from .activations import Sigmoid
 from .network import Network
 
@@ -22,16 +26,7 @@ def _check_labels(y, name: str, who: str) -> np.ndarray:
         raise ValueError(
             f"{who} expected {name} of shape (n_samples,), got shape {y.shape}.{hint}"
         )
-    if y.dtype.kind not in "iu":
-        if y.dtype.kind == "b":
-            return y.astype(np.int64)
-        if y.dtype.kind == "f" and np.all(np.isfinite(y)) and np.all(y == np.round(y)):
-            return y.astype(np.int64)  # 0.0/1.0 labels are whole numbers: accept them
-        raise TypeError(
-            f"{who} expected integer class labels in {name}, got dtype {y.dtype}. "
-            f"Convert predictions to labels first, e.g. with predict_labels(net, X)."
-        )
-    return y
+    return check_label_dtype(y, name, who)
 
 
 def _check_pair(y_true, y_pred, who: str) -> tuple[np.ndarray, np.ndarray]:
@@ -99,6 +94,7 @@ def confusion_matrix(y_true, y_pred, n_classes: int | None = None) -> np.ndarray
     high = max(int(y_true.max()), int(y_pred.max()))
     n_classes = check_n_classes(n_classes, high, who,
                                 " Increase n_classes or check the labels.")
+    check_allocation((n_classes, n_classes), np.int64, who, "the confusion matrix")
     # every label is now known to lie in 0..n_classes-1, so int64 holds it exactly
     y_true, y_pred = y_true.astype(np.int64), y_pred.astype(np.int64)
     counts = np.bincount(y_true * n_classes + y_pred, minlength=n_classes * n_classes)

@@ -13,8 +13,10 @@ import numpy as np
 
 from ._checks import (
     as_array,
+    check_allocation,
     check_dtype,
     check_float_array,
+    check_label_dtype,
     check_n_classes,
     check_rng,
     check_same_length,
@@ -263,16 +265,14 @@ def one_hot(y, n_classes: int | None = None, *, dtype=np.float64) -> np.ndarray:
     y = as_array(y, "y", who)
     if y.ndim != 1:
         raise ValueError(f"{who} expected labels of shape (n_samples,), got shape {y.shape}.")
-    if y.dtype.kind not in "iu":
-        raise TypeError(
-            f"{who} expected integer labels, got dtype {y.dtype}. Convert with y.astype(int)."
-        )
+    y = check_label_dtype(y, "y", who)
     if len(y) and y.min() < 0:
         raise ValueError(f"{who} expected labels >= 0, got {y.min()}.")
     high = int(y.max()) if len(y) else -1
     if n_classes is None and high < 0:
         raise ValueError(f"{who} got no labels; pass n_classes to encode an empty array.")
     n_classes = check_n_classes(n_classes, high, who)
+    check_allocation((len(y), n_classes), dtype, who, "the one-hot array")
     out = np.zeros((len(y), n_classes), dtype=dtype)
     out[np.arange(len(y)), y] = 1
     return out

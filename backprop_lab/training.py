@@ -27,6 +27,7 @@ import numpy as np
 from ._checks import (
     as_array,
     check_float_array,
+    check_label_dtype,
     check_positive_float,
     check_positive_int,
     check_rng,
@@ -331,7 +332,9 @@ def _check_targets(net: Network, loss: Loss, X: np.ndarray, y, name: str, who: s
         raise type(err)(f"{who}: the targets {name} do not fit {loss!r}. {err}") from err
     finally:
         loss.cache = {}
-    if not isinstance(loss, SoftmaxCrossEntropy) and y.dtype != X.dtype:
+    if isinstance(loss, SoftmaxCrossEntropy):
+        y = check_label_dtype(y, name, who)  # checked above; booleans become 0/1, once
+    elif y.dtype != X.dtype:
         y = y.astype(X.dtype)  # once, instead of inside the loss at every batch
     return y
 

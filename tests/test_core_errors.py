@@ -131,7 +131,8 @@ def test_softmax_cross_entropy_label_errors():
         loss.forward(Z, np.array([0, -1, 2]))
     with pytest.raises(ValueError, match=r"argmax\(axis=1\)"):
         loss.forward(Z, np.eye(4)[:3])
-    with pytest.raises(ValueError, match="integer class labels"):
+    # float labels are a wrong dtype (TypeError), even whole ones (audit A, M5)
+    with pytest.raises(TypeError, match="integer class labels"):
         loss.forward(Z, np.array([0.0, 1.0, 2.0]))
     with pytest.raises(ValueError, match="one label per row"):
         loss.forward(Z, np.array([0, 1]))

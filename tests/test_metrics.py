@@ -19,7 +19,8 @@ def test_accuracy_worked_example():
     assert accuracy([0, 1, 2, 2], [0, 1, 1, 2]) == 0.75
     assert accuracy(np.array([1, 1]), np.array([1, 1])) == 1.0
     assert isinstance(accuracy([0], [1]), float)
-    assert accuracy([0.0, 1.0], [0, 1]) == 1.0  # whole-number floats are labels too
+    with pytest.raises(TypeError, match=r"astype\(np.int64\), which is exact here"):
+        accuracy([0.0, 1.0], [0, 1])  # floats are refused, even whole ones (audit A, M5)
     assert accuracy(np.array([True, False]), np.array([1, 1])) == 0.5
 
 
@@ -110,3 +111,57 @@ def test_predict_labels_refuses_overflowing_outputs():
 def test_errors(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+# -- audit A --------------------------------------------------------------------------------------
+@pytest.mark.parametrize("call", [
+    lambda: accuracy([1e20], [1e20 + 1e5]),
+    lambda: confusion_matrix([1e20], [1e20]),
+    lambda: accuracy([0, 1], [0.0, 1.5]),
+])
+def test_float_labels_are_refused_and_the_bad_value_named(call):
+    with pytest.raises(TypeError, match=r"expected integer class labels in y_(true|pred), got "
+                                        r"dtype float64 with .* at index \d, which is not a class "
+                                        r"label.*predict_labels"):
+        call()
+
+
+def test_one_rule_for_labels_floats_refused_bools_are_zero_and_one():
+    from backprop_lab import SoftmaxCrossEntropy, one_hot
+
+    for call in (lambda: one_hot(np.array([0.0, 1.0])), lambda: accuracy([0.0, 1.0], [0, 1]),
+                 lambda: SoftmaxCrossEntropy().forward(np.zeros((2, 2)), np.array([0.0, 1.0]))):
+        with pytest.raises(TypeError, match=r"got dtype float64 \(whole numbers\). Convert them "
+                                            r"with y(_true)?.astype\(np.int64\), which is exact"):
+            call()
+    with pytest.raises(TypeError, match=r"with 1.5 at index 1, which is not a class label"):
+        SoftmaxCrossEntropy().forward(np.zeros((2, 3)), np.array([0.0, 1.5]))
+    flags = np.array([False, True, True])
+    np.testing.assert_array_equal(one_hot(flags), one_hot([0, 1, 1]))
+    Z = np.array([[0.0, 1.0], [2.0, 0.0], [0.0, 0.0]])
+    assert SoftmaxCrossEntropy().forward(Z, flags) == SoftmaxCrossEntropy().forward(Z, [0, 1, 1])
+    assert accuracy(flags, [0, 1, 0]) == pytest.approx(2 / 3)
+
+
+def test_fit_takes_boolean_labels_as_zero_and_one():
+    from backprop_lab import SGD, Dense, fit
+
+    X = np.random.default_rng(0).standard_normal((8, 2))
+    y = X[:, 0] > 0
+    runs = []
+    for labels in (y, y.astype(np.int64)):
+        net = Network([Dense(2, 2, rng=0)])
+        runs.append(fit(net, "cross_entropy", SGD(net, lr=0.1), X, labels, epochs=2,
+                        batch_size=4, seed=0).loss)
+    assert runs[0] == runs[1]
+
+
+def test_label_encodings_too_large_for_memory_are_refused():
+    from backprop_lab import one_hot
+
+    with pytest.raises(ValueError, match=r"confusion_matrix\(\): the confusion matrix of shape "
+                                         r"\(100000, 100000\) would take 74.5 GiB.*not raw ids"):
+        confusion_matrix([0, 99999], [0, 0])
+    with pytest.raises(ValueError, match=r"one_hot\(\): the one-hot array of shape "
+                                         r"\(90000, 90000\) would take 60.3 GiB"):
+        one_hot(np.arange(90000))

@@ -134,7 +134,7 @@ def test_standardize_values_too_large(X, fit):
     (lambda: Standardizer().fit(np.zeros((0, 2))), ValueError, r"at least one sample"),
     (lambda: Standardizer().fit(np.array([[np.nan]])), ValueError, r"expected finite values"),
     (lambda: standardize(np.zeros(3)), ValueError, r"expected X with 2 dimensions"),
-    (lambda: one_hot([0.0, 1.0]), TypeError, r"one_hot\(\) expected integer labels"),
+    (lambda: one_hot([0.0, 1.0]), TypeError, r"one_hot\(\) expected integer class labels"),
     (lambda: one_hot([[0, 1]]), ValueError, r"expected labels of shape \(n_samples,\)"),
     (lambda: one_hot([-1, 0]), ValueError, r"expected labels >= 0, got -1"),
     (lambda: one_hot([0, 3], n_classes=3), ValueError, r"labels in 0..2 for n_classes=3"),

@@ -417,7 +417,7 @@ def _fit(**overrides):
      r"expected X and y to have the same number of samples, got 20 and 19"),
     ({"y": Y0 + 1}, ValueError,
      r"the targets y do not fit SoftmaxCrossEntropy\(\).*expected labels in 0..1"),
-    ({"y": Y0.astype(float)}, ValueError, r"the targets y do not fit .*integer class labels"),
+    ({"y": Y0.astype(float)}, TypeError, r"the targets y do not fit .*integer class labels"),
     ({"batch_size": 0}, ValueError, r"fit\(\) expected batch_size >= 1, got 0"),
     ({"batch_size": 4.0}, TypeError, r"fit\(\) expected batch_size to be an integer"),
     ({"epochs": 0}, ValueError, r"fit\(\) expected epochs >= 1, got 0"),
