@@ -43,11 +43,33 @@ import numbers
 
 from backprop_lab._checks import check_positive_int, check_rng, lookup
 
-__all__ = ["Value", "Neuron", "Layer", "MLP"]
+__all__ = ["Value", "Neuron", "Layer", "MLP", "NonFiniteError"]
 
 # Creating nodes without calling __init__ skips the validation that only user data
 # needs; every operation's result is built this way.
 _new = object.__new__
+_isfinite = math.isfinite
+
+
+class NonFiniteError(OverflowError, ValueError):
+    """An operation on finite :class:`Value` s gave, or would differentiate through, a
+    number that is not finite (chapter "The chain rule").
+
+    Raised when a result overflows float64 (``Value(1e308) * 10``), or when
+    :meth:`Value.backward` meets an infinite local derivative (the slope of
+    ``x ** 0.5`` at ``x = 0``). The message names the operation and its operands. It is
+    both an ``OverflowError`` (float arithmetic ran out of range) and a ``ValueError``
+    (the values are the problem), so either ``except`` clause catches it.
+    """
+
+
+def _overflow(op: str, operands: tuple, data) -> NonFiniteError:
+    """The error for an operation ``op`` on finite ``operands`` whose result is ``data``."""
+    args = ", ".join(repr(float(x)) for x in operands)
+    return NonFiniteError(
+        f"Value {op}: the result of {op} on ({args}) is {data}, not a finite float64 "
+        "(|x| < 1.8e308). Use smaller numbers: scale the inputs or weights down."
+    )
 
 
 def _lift(other):
@@ -84,7 +106,14 @@ def _as_terms(values, who: str) -> tuple:
 def _dot(w: tuple, x: tuple):
     """The ``dot`` node of two equally long tuples of Values, without checks."""
     out = _new(Value)
-    out.data = sum([a.data * b.data for a, b in zip(w, x, strict=True)])
+    out.data = data = sum([a.data * b.data for a, b in zip(w, x, strict=True)])
+    if not _isfinite(data):
+        raise NonFiniteError(
+            f"Value.dot: the dot product of {len(w)} pairs is {data}, not a finite float64 "
+            f"(largest |w_i| {max(abs(a.data) for a in w):.3g}, largest |x_i| "
+            f"{max(abs(b.data) for b in x):.3g}). Use smaller numbers: scale the inputs or "
+            "weights down."
+        )
     out.grad = 0.0
     out._prev = w + x
     out._op = "dot"
@@ -155,6 +184,11 @@ class Value:
 
     Notes
     -----
+    Every operation checks its result: one that is not a finite float64
+    (``Value(1e308) * 10``) raises :class:`NonFiniteError` naming the operation and
+    its operands, and :meth:`backward` raises it for an infinite local derivative
+    (the slope of ``x ** 0.5`` at 0), so no inf or nan ever enters a graph or a grad.
+
     Numbers mixed with a ``Value`` (``2 * x``, ``x - 1``, ``1 / x``) become
     constant leaf nodes. In-place forms such as ``x += 1`` rebind ``x`` to a new
     node and leave the old node, and any graph that uses it, untouched.
@@ -187,7 +221,13 @@ class Value:
                 f"Value expected data to be a real number (int or float), "
                 f"got {type(data).__name__}: {data!r}."
             )
-        data = float(data)
+        try:
+            data = float(data)
+        except OverflowError:  # an int beyond float64, e.g. 10**400
+            raise ValueError(
+                f"Value expected finite data, got an integer of {len(str(abs(data)))} digits, "
+                "too large for a float64 (|x| < 1.8e308). Use smaller numbers."
+            ) from None
         if not math.isfinite(data):
             raise ValueError(
                 f"Value expected finite data, got {data}. "
@@ -218,6 +258,8 @@ class Value:
 
     # ------------------------------------------------------------------ binary ops
     def _binary(self, other, data: float, op: str) -> Value:
+        if not _isfinite(data):
+            raise _overflow(op, (self.data, other.data), data)
         out = _new(Value)
         out.data = data
         out.grad = 0.0
@@ -234,7 +276,9 @@ class Value:
             if other is NotImplemented:
                 return NotImplemented
         out = _new(Value)
-        out.data = self.data + other.data
+        out.data = data = self.data + other.data
+        if not _isfinite(data):
+            raise _overflow("+", (self.data, other.data), data)
         out.grad = 0.0
         out._prev = (self, other)
         out._op = "+"
@@ -271,7 +315,9 @@ class Value:
             if other is NotImplemented:
                 return NotImplemented
         out = _new(Value)
-        out.data = self.data * other.data
+        out.data = data = self.data * other.data
+        if not _isfinite(data):
+            raise _overflow("*", (self.data, other.data), data)
         out.grad = 0.0
         out._prev = (self, other)
         out._op = "*"
@@ -348,7 +394,13 @@ class Value:
                 f"Value ** expected a non-negative base for the fractional exponent {n}, "
                 f"got {x}. The result would be a complex number."
             )
-        out = self._unary(x**n, "**")
+        try:
+            data = x**n
+        except OverflowError:
+            data = math.inf
+        if not _isfinite(data):
+            raise _overflow("**", (x, n), data)
+        out = self._unary(data, "**")
         out._arg = n
         return out
 
@@ -409,13 +461,14 @@ class Value:
 
         Raises
         ------
-        OverflowError
-            If :math:`e^a` does not fit in a float64 (:math:`a > 709.78`).
+        NonFiniteError
+            If :math:`e^a` does not fit in a float64 (:math:`a > 709.78`); an
+            ``OverflowError`` and a ``ValueError``.
         """
         try:
             data = math.exp(self.data)
         except OverflowError:
-            raise OverflowError(
+            raise NonFiniteError(
                 f"Value.exp() overflows float64 for data={self.data} (the limit is about "
                 "709.78). Rescale the input, or use sigmoid()/tanh() which are stable."
             ) from None
@@ -491,8 +544,18 @@ class Value:
         terms = _as_terms(values, "Value.sum")
         if not terms:
             raise ValueError("Value.sum expected at least one term, got none.")
+        try:
+            data = math.fsum(t.data for t in terms)
+        except OverflowError:  # fsum refuses an intermediate overflow
+            data = math.inf
+        if not _isfinite(data):
+            raise NonFiniteError(
+                f"Value.sum: the sum of {len(terms)} terms (largest "
+                f"{max(abs(t.data) for t in terms):.3g}) is not a finite float64 (|x| < "
+                "1.8e308). Use smaller numbers: scale the inputs or weights down."
+            )
         out = _new(Value)
-        out.data = math.fsum(t.data for t in terms)
+        out.data = data
         out.grad = 0.0
         out._prev = terms
         out._op = "sum"
@@ -610,6 +673,12 @@ class Value:
         for v in self._topo():
             v.grad = 0.0
 
+    @staticmethod
+    def _restore(topo: list[Value], saved: list[float]) -> None:
+        """Put back the grads that ``backward`` found, after a failed pass."""
+        for v, g in zip(topo, saved, strict=True):
+            v.grad = g
+
     def backward(self) -> None:
         r"""Backpropagate: add :math:`\partial\,\text{self}/\partial v` to ``v.grad`` of every v.
 
@@ -677,7 +746,19 @@ class Value:
             elif op == "**":
                 a = v._prev[0]
                 n = v._arg
-                a.grad += n * a.data ** (n - 1.0) * g
+                try:
+                    d = n * a.data ** (n - 1.0)  # the local derivative
+                except (ZeroDivisionError, OverflowError):  # 0.0 ** -0.5, 1e-100 ** -4
+                    d = math.inf
+                if not _isfinite(d):
+                    self._restore(topo, saved)
+                    why = " (a square root's slope at 0)" if n == 0.5 and a.data == 0 else ""
+                    raise NonFiniteError(
+                        f"Value.backward(): the derivative of x ** {n:g}, {n:g} * x ** "
+                        f"{n - 1.0:g}, is not finite at x = {a.data!r}{why}. Keep the base "
+                        f"away from 0, e.g. (x + 1e-12) ** {n:g}."
+                    )
+                a.grad += d * g
             elif op == "relu":
                 a = v._prev[0]
                 if a.data > 0.0:
@@ -693,7 +774,15 @@ class Value:
             elif op == "/":
                 a, b = v._prev
                 a.grad += g / b.data
-                b.grad -= a.data * g / (b.data * b.data)
+                try:
+                    b.grad -= a.data * g / (b.data * b.data)
+                except ZeroDivisionError:  # b * b underflowed to 0
+                    self._restore(topo, saved)
+                    raise NonFiniteError(
+                        f"Value.backward(): the derivative of a / b with respect to b, -a / b**2, "
+                        f"is not finite for a = {a.data!r}, b = {b.data!r}: b**2 is below the "
+                        "smallest float64. Keep the divisor away from 0, e.g. a / (b + 1e-12)."
+                    ) from None
             elif op == "sum":
                 for a in v._prev:
                     a.grad += g
@@ -701,19 +790,18 @@ class Value:
                 v._prev[0].grad -= g
             else:  # pragma: no cover - every op above is produced by a method of Value
                 raise RuntimeError(f"Value.backward() met an unknown op {op!r}.")
-        overflowed = None
-        for v, g in zip(topo, saved, strict=True):
+        for v, g in zip(topo, saved, strict=True):  # add back the grads of earlier passes
             v.grad += g
-            if overflowed is None and not math.isfinite(v.grad):
-                overflowed = v
-        if overflowed is not None:
-            v = overflowed
-            raise ValueError(
-                f"Value.backward(): a gradient overflowed to {v.grad} (at a node "
-                f"{v._op or 'leaf'!r} with value {v.data:.3g}), although every value is "
-                "finite: a local derivative such as 1/x near x = 0 is too large. Keep "
-                "log() and division away from zero."
-            )
+        for v in topo:
+            if not _isfinite(v.grad):
+                grad = v.grad
+                self._restore(topo, saved)
+                raise NonFiniteError(
+                    f"Value.backward(): a gradient overflowed to {grad} (at a node "
+                    f"{v._op or 'leaf'!r} with value {v.data:.3g}), although every value is "
+                    "finite: a local derivative such as 1/x near x = 0 is too large. Keep "
+                    "log() and division away from zero."
+                )
 
 
 # ---------------------------------------------------------------------- networks

@@ -779,10 +779,60 @@ def test_mlp_matches_torch():
 def test_backward_refuses_overflowed_values_and_gradients():
     """Leaves are finite by construction; an op that overflows must not give silent grads."""
     a, b = Value(1e200), Value(1e200)
-    c = a * b  # inf: Python floats overflow silently
+    # Python floats overflow silently; since audit A (H7) the operation itself refuses
+    with pytest.raises(ValueError, match=r"Value \*: the result of \* on \(1e\+200, 1e\+200\)"):
+        a * b
+    c = a * Value(1.0)
+    c.data = float("inf")  # a node broken by hand: backward still refuses it
     with pytest.raises(ValueError, match=r"node '\*' whose value is inf although every leaf"):
         c.backward()
     assert a.grad == 0.0 and b.grad == 0.0  # nothing was propagated
     x = Value(1e-320)
     with pytest.raises(ValueError, match=r"a gradient overflowed to inf.*log\(\) and division"):
         x.log().backward()
+
+
+# -- audit A: no raw ZeroDivisionError/OverflowError, no silent inf or nan ------------------------
+@pytest.mark.parametrize("make, match", [
+    (lambda: Value(1e308) * 10, r"Value \*: the result of \* on \(1e\+308, 10.0\) is inf"),
+    (lambda: Value(1e308) + Value(1e308), r"Value \+: the result of \+ on \(1e\+308, 1e\+308\)"),
+    (lambda: Value(-1e308) - 1e308, r"Value -: the result of - on \(-1e\+308, 1e\+308\) is -inf"),
+    (lambda: Value(1.0) / 1e-320, r"Value /: the result of / on \(1.0, 1e-320\) is inf"),
+    (lambda: Value(10.0) ** 400, r"Value \*\*: the result of \*\* on \(10.0, 400.0\) is inf"),
+    (lambda: Value.sum([1e308, 1e308]), r"Value.sum: the sum of 2 terms \(largest 1e\+308\)"),
+    (lambda: Value.dot([1e308, -1e308], [10.0, 10.0]), r"Value.dot: the dot product of 2 pairs"
+                                                        r" is nan"),
+    (lambda: Value(1000.0).exp(), r"Value.exp\(\) overflows float64 for data=1000.0"),
+])
+def test_operations_whose_result_is_not_finite_raise_naming_the_operation(make, match):
+    from backprop_lab.autodiff import NonFiniteError
+
+    with pytest.raises(NonFiniteError, match=match) as info:
+        make()
+    assert isinstance(info.value, ValueError) and isinstance(info.value, OverflowError)
+
+
+def test_an_integer_too_large_for_a_float_is_a_value_error():
+    with pytest.raises(ValueError, match=r"Value expected finite data, got an integer of 401 "
+                                         r"digits, too large for a float64"):
+        Value(10**400)
+
+
+@pytest.mark.parametrize("x0, make, match", [
+    (0.0, lambda x: x ** 0.5, r"derivative of x \*\* 0.5, 0.5 \* x \*\* -0.5, is not finite "
+                              r"at x = 0.0 \(a square root's slope at 0\).*\(x \+ 1e-12\) "
+                              r"\*\* 0.5"),
+    (1e-200, lambda x: 1 / x, r"derivative of a / b with respect to b, -a / b\*\*2, is not "
+                              r"finite for a = 1.0, b = 1e-200.*a / \(b \+ 1e-12\)"),
+    (1e-100, lambda x: x ** -3, r"derivative of x \*\* -3, -3 \* x \*\* -4, is not finite at "
+                                r"x = 1e-100"),
+])
+def test_backward_refuses_an_infinite_local_derivative_and_leaves_grads_alone(x0, make, match):
+    from backprop_lab.autodiff import NonFiniteError
+
+    x = Value(x0)
+    x.grad = 2.0  # from an earlier pass: must survive the failed one
+    z = make(x)
+    with pytest.raises(NonFiniteError, match=r"Value.backward\(\): the " + match):
+        z.backward()
+    assert x.grad == 2.0 and z.grad == 0.0
