@@ -55,8 +55,17 @@ class Layer:
         return self._predict(self._check_input(X))
 
     def backward(self, dY: np.ndarray) -> np.ndarray:
-        r"""Given :math:`dY = \partial L/\partial Y`, fill ``grads`` and return ``dX``."""
-        return self._backward(self._check_upstream(dY))
+        r"""Given :math:`dY = \partial L/\partial Y`, fill ``grads`` and return ``dX``.
+
+        Raises ``ValueError`` rather than return a gradient that holds inf or NaN (a finite
+        ``dY`` or weights too large for the products).
+        """
+        who = f"{self!r}.backward()"
+        dY = self._check_upstream(dY, who)
+        with np.errstate(over="ignore", invalid="ignore"):  # reported just below
+            dX = self._backward(dY)
+        self._check_gradients(dX, who)
+        return dX
 
     @property
     def n_params(self) -> int:
@@ -90,6 +99,27 @@ class Layer:
                 "converted silently."
             )
         return dY
+
+    def _check_gradients(self, dX: np.ndarray | None, who: str, where: str = "") -> None:
+        """Raise ``ValueError`` if ``grads`` or ``dX`` hold inf or NaN after a backward pass
+        whose ``dY`` was finite, naming the first such array."""
+        arrays = [(f"d{key}", grad) for key, grad in self.grads.items()]
+        if dX is not None:
+            arrays.append(("dX", dX))
+        for name, grad in arrays:
+            if not np.isfinite(grad).all():
+                for key, param in self.params.items():
+                    if not np.isfinite(param).all():
+                        raise ValueError(
+                            f"{who}: the parameter {key} of {self!r}{where} contains NaN or "
+                            "infinity, so its gradients would too. Build the layer afresh."
+                        )
+                raise ValueError(
+                    f"{who}: the gradient {name} of {self!r}{where} holds inf or NaN although "
+                    "dY and the weights are finite: dY or the weights are too large, and the "
+                    "products overflowed. Scale dY down (a loss averages over the batch) or "
+                    "use smaller weights or inputs."
+                )
 
     def _cache_dtype(self) -> np.dtype | None:
         """The dtype of the cached forward pass (``None`` if the cache holds no array)."""

@@ -201,7 +201,21 @@ class Network:
         self._check_caches(who)
         dY = self.layers[-1]._check_upstream(dY, who)
         self._check_cached_rows(len(dY), who)
-        return self._backward(dY, input_grad)
+        with np.errstate(over="ignore", invalid="ignore"):  # reported just below
+            dX = self._backward(dY, input_grad)
+        self._check_gradients(dX, who)
+        return dX
+
+    def _check_gradients(self, dX: np.ndarray | None, who: str) -> None:
+        """Raise ``ValueError`` naming the first layer whose gradients (or ``dX``) hold inf
+        or NaN: a broken parameter, else a finite ``dY`` or weights too large."""
+        for i, layer in enumerate(self.layers):
+            if any(not np.isfinite(g).all() for g in layer.grads.values()):
+                self.check_parameters_finite(who)
+                layer._check_gradients(None, who, f" (layer {i})")
+        if dX is not None and not np.isfinite(dX).all():
+            self.check_parameters_finite(who)
+            self.layers[0]._check_gradients(dX, who, " (layer 0)")
 
     def _check_caches(self, who: str) -> None:
         for layer in self.layers:
@@ -318,11 +332,11 @@ class Network:
             dA = self.layers[-1]._check_upstream(dY, "Network.trace()")
         steps.append(TraceStep("backward", len(self.layers) - 1, "output", "d" + symbols[-1],
                                np.array(dA, copy=True)))
-        dA = self.layers[-1].backward(dA)
         for i in range(len(self.layers) - 1, -1, -1):
             layer = self.layers[i]
-            if i < len(self.layers) - 1:
+            with np.errstate(over="ignore", invalid="ignore"):  # reported just below
                 dA = layer._backward(dA)
+            layer._check_gradients(dA if i == 0 else None, "Network.trace()", f" (layer {i})")
             k = symbols[i][1:]
             for key, grad in layer.grads.items():
                 steps.append(TraceStep("backward", i, repr(layer), f"d{key}{k}", grad.copy()))

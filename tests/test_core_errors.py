@@ -1,6 +1,7 @@
 """Every bad input to the core gets a clear error that says how to fix it."""
 
 import re
+import warnings
 
 import numpy as np
 import pytest
@@ -403,3 +404,44 @@ def test_backward_names_the_layer_whose_cache_holds_another_batch():
     net.layers[1].forward(np.zeros((3, 4)))
     with pytest.raises(ValueError, match=r"layer 1, Tanh\(\), holds a forward pass of 3 samples"):
         net.backward(np.ones((40, 2)))
+
+
+def test_public_backward_refuses_to_return_non_finite_gradients():
+    X, _ = _moons()
+    net = Network([Dense(2, 4, rng=0), Tanh(), Dense(4, 2, rng=1)])
+    net.forward(X)
+    huge = np.full((40, 2), 1e308)
+    expected = (r"the gradient dW of Dense\(2 -> 4\) \(layer 0\) holds inf or NaN although dY "
+                r"and the weights are finite: dY or the weights are too large")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no RuntimeWarning either: the error says it all
+        with pytest.raises(ValueError, match=r"Network.backward\(\): " + expected):
+            net.backward(huge)
+        with pytest.raises(ValueError, match=r"Network.trace\(\): the gradient dW of "
+                                             r"Dense\(4 -> 2\) \(layer 2\) holds inf"):
+            net.trace(X, dY=huge)
+        layer = Dense(2, 4, rng=0)
+        layer.forward(X)
+        with pytest.raises(ValueError, match=r"Dense\(2 -> 4\).backward\(\): the gradient dW of "
+                                             r"Dense\(2 -> 4\) holds inf"):
+            layer.backward(np.full((40, 4), 1e308))
+
+
+def test_backward_with_broken_weights_names_the_parameter():
+    X, _ = _moons()
+    net = Network([Dense(2, 4, rng=0), Tanh(), Dense(4, 2, rng=1)])
+    net.forward(X)
+    net.layers[2].params["W"][0, 0] = np.inf
+    with pytest.raises(ValueError, match=r"Network.backward\(\): the parameter 2.W of the network "
+                                         r"contains NaN or infinity"):
+        net.backward(np.ones((40, 2)))
+
+
+def test_fit_internal_backward_stays_unchecked():
+    """fit() calls net._backward per batch on purpose: no per-batch finiteness checks."""
+    X, _ = _moons()
+    net = Network([Dense(2, 4, rng=0)])
+    net.forward(X)
+    with np.errstate(over="ignore", invalid="ignore"):
+        assert net._backward(np.full((40, 4), 1e308), input_grad=False) is None
+    assert not np.isfinite(net.layers[0].grads["W"]).all()
