@@ -49,16 +49,19 @@ def _check_net(net, who: str):
     return net
 
 
-def _check_lr(lr, who: str) -> float:
+def _check_lr(lr, who: str, *, allow_zero: bool = False) -> float:
     if isinstance(lr, bool) or not isinstance(lr, numbers.Real):
         raise TypeError(f"{who} expected lr to be a number, got {lr!r}.")
     lr = float(lr)
+    bound = ">= 0" if allow_zero else "> 0"
     if not math.isfinite(lr):
         raise ValueError(
-            f"{who} expected a finite lr > 0, got {lr}. Choose a learning rate such as 0.01."
+            f"{who} expected a finite lr {bound}, got {lr}. Choose a learning rate such as 0.01."
         )
-    if lr <= 0:
-        raise ValueError(f"{who} expected lr > 0, got {lr}. Choose a learning rate such as 0.01.")
+    if lr < 0 or (lr == 0 and not allow_zero):
+        raise ValueError(
+            f"{who} expected lr {bound}, got {lr}. Choose a learning rate such as 0.01."
+        )
     return lr
 
 
@@ -87,6 +90,8 @@ class Optimizer:
     lr : float
         The learning rate used by the next :meth:`step`. Public: schedules
         (:mod:`backprop_lab.schedules`) and the book's widgets change it between steps.
+        Setting it, like the constructor, requires ``lr > 0``; only a schedule may set 0
+        (the end of a cosine annealing), which makes the steps do nothing, as in PyTorch.
     base_lr : float
         The learning rate the optimizer was built with; schedules scale this value.
     t : int
@@ -120,6 +125,12 @@ class Optimizer:
     @lr.setter
     def lr(self, value) -> None:
         self._lr = _check_lr(value, f"Setting {type(self).__name__}.lr:")
+
+    def _set_scheduled_lr(self, value, who: str) -> None:
+        """Set ``lr`` from a schedule, which may reach 0 (the end of a cosine, an exponential
+        decay that underflows): the steps then have size 0, as in PyTorch. Only a schedule
+        may set 0; the constructor and ``opt.lr = ...`` keep refusing it."""
+        self._lr = _check_lr(value, who, allow_zero=True)
 
     def step(self) -> None:
         """Apply one update to every parameter, in place, from the current gradients."""

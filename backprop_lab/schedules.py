@@ -19,6 +19,11 @@ The formulas are the closed forms of ``torch.optim.lr_scheduler``'s ``StepLR``,
 ``ExponentialLR``, ``CosineAnnealingLR`` and a ``LinearLR`` warm-up from
 :math:`1/W` to 1 (chained to the next schedule as ``SequentialLR`` does).
 
+A schedule may reach a learning rate of 0: ``CosineLR`` with its default ``lr_min=0`` at
+:math:`t = T`, or an ``ExponentialLR``/``StepLR`` whose rate underflows. The optimizer then
+takes steps of size 0, as PyTorch's would, and training carries on. Only a schedule may set
+0: an optimizer's constructor and ``opt.lr = ...`` still require ``lr > 0``.
+
 Driving an optimizer: :func:`~backprop_lab.fit` takes ``schedule=`` and sets
 ``optimizer.lr = schedule(t, optimizer.base_lr)`` at the start of every epoch
 (``t`` = number of epochs done), or of every mini-batch with ``schedule_every="batch"``.
@@ -86,12 +91,15 @@ class Schedule:
     def __call__(self, t: int, base_lr: float) -> float:
         """The learning rate at step ``t >= 0`` for base learning rate ``base_lr``."""
         who = f"{self!r}"
-        return self._lr(_check_t(t, who), _check_base_lr(base_lr, who))
+        base_lr = _check_base_lr(base_lr, who)
+        self._check_against(base_lr, who)
+        return self._lr(_check_t(t, who), base_lr)
 
     def values(self, base_lr: float, n: int) -> np.ndarray:
         """The learning rates of steps ``0 .. n - 1``, as a float64 array of shape ``(n,)``."""
         who = f"{self!r}.values()"
         base_lr = _check_base_lr(base_lr, who)
+        self._check_against(base_lr, who)
         n = check_positive_int(n, "n", who)
         return np.array([self._lr(t, base_lr) for t in range(n)])
 
@@ -104,11 +112,16 @@ class Schedule:
                 f"{type(optimizer).__name__}. Pass the optimizer whose lr the schedule sets: "
                 "opt = SGD(net, lr=0.1); schedule.apply(opt, t)."
             )
-        optimizer.lr = self._lr(_check_t(t, who), _check_base_lr(optimizer.base_lr, who))
+        base_lr = _check_base_lr(optimizer.base_lr, who)
+        self._check_against(base_lr, who)
+        optimizer._set_scheduled_lr(self._lr(_check_t(t, who), base_lr), who)
         return optimizer.lr
 
     def _lr(self, t: int, base_lr: float) -> float:
         raise NotImplementedError
+
+    def _check_against(self, base_lr: float, who: str) -> None:
+        """Check the schedule's own settings against ``base_lr`` (nothing to check here)."""
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
@@ -213,6 +226,14 @@ class CosineLR(Schedule):
     def _lr(self, t, base_lr):
         return self.lr_min + (base_lr - self.lr_min) * (1 + math.cos(math.pi * t / self.t_max)) / 2
 
+    def _check_against(self, base_lr, who):
+        if self.lr_min > base_lr:
+            raise ValueError(
+                f"{who}: lr_min={self.lr_min:g} is above the base learning rate {base_lr:g}, so "
+                "the schedule would raise the rate instead of annealing it. Choose "
+                f"lr_min < {base_lr:g} (0 by default)."
+            )
+
     def __repr__(self):
         return f"CosineLR(t_max={self.t_max}, lr_min={self.lr_min:g})"
 
@@ -249,6 +270,9 @@ class WarmUp(Schedule):
                 f"got {type(after).__name__}."
             )
         self.after = after if after is not None else ConstantLR()
+
+    def _check_against(self, base_lr, who):
+        self.after._check_against(base_lr, who)
 
     def _lr(self, t, base_lr):
         W = self.warmup_steps

@@ -146,3 +146,32 @@ def test_matches_torch_schedulers(ours, theirs):
         warnings.simplefilter("ignore")  # torch's SequentialLR warns about its internals
         expected = _torch_lrs(torch, theirs, N)
     np.testing.assert_allclose(ours.values(BASE, N), expected, rtol=1e-12, atol=1e-15)
+
+
+# -- audit A ------------------------------------------------------------------------------------
+def test_a_schedule_may_reach_lr_zero_and_training_carries_on():
+    from backprop_lab import datasets, fit
+
+    X, y = datasets.make_moons(40, rng=0)
+    net = Network([Dense(2, 2, rng=0)])
+    opt = SGD(net, lr=0.1)
+    history = fit(net, "cross_entropy", opt, X, y, epochs=3, batch_size=8,
+                  schedule=CosineLR(t_max=2))
+    assert history.lr == [0.1, pytest.approx(0.05), 0.0]
+    before = [p.copy() for p in net.parameters()]
+    opt.step()  # a step of size 0 changes nothing
+    assert all((a == b).all() for a, b in zip(before, net.parameters(), strict=True))
+    assert ExponentialLR(1e-200).apply(opt, 2) == 0.0  # underflows to 0: allowed too
+    with pytest.raises(ValueError, match=r"Setting SGD.lr: expected lr > 0, got 0.0"):
+        opt.lr = 0.0  # by hand, 0 is still refused
+    with pytest.raises(ValueError, match=r"SGD\(\) expected lr > 0, got 0"):
+        SGD(net, lr=0)
+
+
+def test_cosine_lr_min_above_the_base_rate_is_refused():
+    for call in (lambda: CosineLR(4, lr_min=1.0).values(0.1, 3),
+                 lambda: CosineLR(4, lr_min=1.0)(0, 0.1),
+                 lambda: WarmUp(2, after=CosineLR(4, lr_min=1.0)).values(0.1, 3)):
+        with pytest.raises(ValueError, match=r"lr_min=1 is above the base learning rate 0.1, so "
+                                             r"the schedule would raise the rate"):
+            call()
