@@ -12,12 +12,12 @@ schedule            :math:`\eta_t`
 ``StepLR``          :math:`\eta_0\,\gamma^{\lfloor t / s \rfloor}`
 ``ExponentialLR``   :math:`\eta_0\,\gamma^{t}`
 ``CosineLR``        :math:`\eta_{\min} + (\eta_0 - \eta_{\min})\,\frac{1 + \cos(\pi t / T)}{2}`
-``WarmUp``          :math:`\eta_0 (t+1)/W` for :math:`t < W`, then ``after`` at :math:`t - W`
+``WarmUp``          :math:`\eta_0 (t+1)/t_w` for :math:`t < t_w`, then ``after`` at :math:`t - t_w`
 ==================  ========================================================================
 
 The formulas are the closed forms of ``torch.optim.lr_scheduler``'s ``StepLR``,
 ``ExponentialLR``, ``CosineAnnealingLR`` and a ``LinearLR`` warm-up from
-:math:`1/W` to 1 (chained to the next schedule as ``SequentialLR`` does).
+:math:`1/t_w` to 1 (chained to the next schedule as ``SequentialLR`` does).
 
 A schedule may reach a learning rate of 0: ``CosineLR`` with its default ``lr_min=0`` at
 :math:`t = T`, or an ``ExponentialLR``/``StepLR`` whose rate underflows. The optimizer then
@@ -245,16 +245,16 @@ class WarmUp(Schedule):
 
     .. math::
 
-        \eta_t = \begin{cases} \eta_0\,\dfrac{t+1}{W} & t < W \\[4pt]
-        \text{after}(t - W,\ \eta_0) & t \ge W \end{cases}
+        \eta_t = \begin{cases} \eta_0\,\dfrac{t+1}{t_w} & t < t_w \\[4pt]
+        \text{after}(t - t_w,\ \eta_0) & t \ge t_w \end{cases}
 
-    The warm-up is ``torch.optim.lr_scheduler.LinearLR(start_factor=1/W, total_iters=W-1)``;
-    the hand-over restarts ``after`` at its step 0, as ``SequentialLR(milestones=[W])`` does.
+    The warm-up is ``torch.optim.lr_scheduler.LinearLR(start_factor=1/t_w, total_iters=t_w-1)``;
+    the hand-over restarts ``after`` at its step 0, as ``SequentialLR(milestones=[t_w])`` does.
 
     Parameters
     ----------
     warmup_steps : int
-        :math:`W \ge 1`.
+        :math:`t_w \ge 1`.
     after : Schedule, optional
         The schedule that follows; constant :math:`\eta_0` if omitted.
 
@@ -275,10 +275,10 @@ class WarmUp(Schedule):
         self.after._check_against(base_lr, who)
 
     def _lr(self, t, base_lr):
-        W = self.warmup_steps
-        if t < W:
-            return base_lr * (t + 1) / W
-        return self.after._lr(t - W, base_lr)
+        t_w = self.warmup_steps
+        if t < t_w:
+            return base_lr * (t + 1) / t_w
+        return self.after._lr(t - t_w, base_lr)
 
     def __repr__(self):
         return f"WarmUp(warmup_steps={self.warmup_steps}, after={self.after!r})"
