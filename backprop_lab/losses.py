@@ -46,13 +46,16 @@ class Loss:
         Checks both arrays, then caches what :meth:`backward` needs.
         """
         Y_hat, y = self._check(Y_hat, y)
-        L = self._forward(Y_hat, y)
+        with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported below
+            L = self._forward(Y_hat, y)
         if not math.isfinite(L):  # finite inputs, yet the arithmetic overflowed
+            largest_y = (f", largest |y| {float(np.abs(y).max()):.3g}"
+                         if y.dtype.kind == "f" else "")
             raise ValueError(
                 f"{type(self).__name__}.forward(): the loss overflowed to {L} although Y_hat "
-                f"and y are finite: their values are too large (largest |Y_hat| is "
-                f"{float(np.abs(Y_hat).max()):.3g}). Rescale the inputs or the targets, "
-                "for example with standardize()."
+                f"and y are finite: their values are too large (largest |Y_hat| "
+                f"{float(np.abs(Y_hat).max()):.3g}{largest_y}). Rescale the inputs or the "
+                "targets, for example with standardize()."
             )
         return L
 
@@ -85,7 +88,17 @@ class Loss:
         y = as_array(y, "y", who)
         if y.dtype.kind in "biu":  # integer targets (0/1 labels) are fine as targets
             y = y.astype(Y_hat.dtype)
-        y = check_float_array(y, "y", who, ndim=None, dtype=Y_hat.dtype)
+        y = check_float_array(y, "y", who, ndim=None)
+        if y.dtype != Y_hat.dtype:
+            with np.errstate(over="ignore"):
+                converted = y.astype(Y_hat.dtype)
+            if not np.isfinite(converted).all():
+                raise ValueError(
+                    f"{who}: y holds {float(np.abs(y).max()):.3g}, beyond the range of "
+                    f"{Y_hat.dtype}, the dtype of Y_hat. Rescale the targets (for example "
+                    "with standardize()) or use float64."
+                )
+            y = converted
         if Y_hat.shape != y.shape:
             hint = ""
             if y.ndim == 1 and Y_hat.shape == (y.shape[0], 1):

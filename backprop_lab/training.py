@@ -359,12 +359,23 @@ def _callbacks(callbacks, who: str) -> list[Callback]:
 
 
 def _diverged(what: str, value: float, epoch: int, step: int, lr: float,
-              history: History) -> TrainingDivergedError:
+              history: History, *, updated: bool = True) -> TrainingDivergedError:
     kind = "nan" if math.isnan(value) else "inf"
-    message = (
-        f"Training diverged: the {what} became {kind} at epoch {epoch}, step {step} "
-        f"(lr={lr:g}). The learning rate is probably too large: try lr={lr / 10:g} or lower."
-    )
+    where = f"Training diverged: the {what} became {kind} at epoch {epoch}, step {step}"
+    if not updated:  # no step yet: the learning rate cannot be the cause
+        message = (
+            f"{where}, before any update (lr={lr:g}): the network's output or the loss on "
+            "this batch overflows already, so the learning rate is not the cause. The values "
+            "of X or y are too large: rescale them (for example with standardize()), or "
+            "start from smaller weights."
+        )
+    elif lr == 0:
+        message = f"{where} (lr=0, set by the schedule): the parameters overflowed earlier."
+    else:
+        message = (
+            f"{where} (lr={lr:g}). The learning rate is probably too large: try "
+            f"lr={lr / 10:g} or lower."
+        )
     return TrainingDivergedError(message, epoch=epoch, step=step, lr=lr, loss_value=value,
                                  history=history)
 
@@ -550,7 +561,8 @@ def fit(
                         L = math.nan if np.isnan(A).any() else math.inf
                     batch_losses.append(L)
                     if not math.isfinite(L):
-                        raise _diverged("loss", L, epoch, k + 1, optimizer.lr, history)
+                        raise _diverged("loss", L, epoch, k + 1, optimizer.lr, history,
+                                        updated=e > 0 or k > 0)
                     total += L * (stop - start)
                     if classifier:
                         correct += _n_correct(loss, A, yb)

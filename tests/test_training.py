@@ -551,3 +551,24 @@ def test_lr_range_test_explains_a_factory_without_the_lr_keyword():
                                         r"with the learning rate as the keyword lr.*"
                                         r"lambda net, lr: SGD\(net, lr=lr, momentum=0.9\)"):
         bl.lr_range_test(net, "cross_entropy", X, y, optimizer_factory=lambda n: bl.SGD(n))
+
+
+def test_divergence_before_any_update_blames_the_data_not_the_learning_rate():
+    lin = bl.Network([bl.Dense(2, 1, rng=0)])
+    with pytest.raises(bl.TrainingDivergedError, match=r"epoch 1, step 1, before any update "
+                                                       r"\(lr=0.01\).*not the cause.*rescale") as e:
+        bl.fit(lin, bl.MSE(), bl.SGD(lin, lr=0.01), np.full((4, 2), 1e308), np.zeros((4, 1)),
+               epochs=1, batch_size=4)
+    assert "learning rate is probably too large" not in str(e.value)
+
+
+def test_targets_too_large_are_named_not_the_probe():
+    lin = bl.Network([bl.Dense(2, 1, rng=0)])
+    X = np.zeros((8, 2))
+    with pytest.raises(ValueError, match=r"the targets y do not fit MSE\(\).*loss overflowed.*"
+                                         r"largest \|y\| 1e\+200"):
+        bl.fit(lin, bl.MSE(), bl.SGD(lin, lr=1e-3), X, np.full((8, 1), 1e200), epochs=1,
+               batch_size=8)
+    with pytest.raises(ValueError, match=r"MSE.forward\(\): y holds 1e\+300, beyond the range of "
+                                         r"float32, the dtype of Y_hat"):
+        bl.MSE().forward(np.ones((1, 1), np.float32), np.array([[1e300]]))
