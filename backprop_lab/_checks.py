@@ -273,10 +273,30 @@ def check_n_classes(n_classes, high: int, who: str, hint: str = "") -> int:
     return n_classes
 
 
-def lookup(name: str, table: dict, kind: str, who: str):
-    """Find ``name`` in ``table`` (case-insensitive), or list the valid names."""
+def lookup(name: str, table: dict, kind: str, who: str, *, also: str = ""):
+    """Find ``name`` in ``table`` (case-insensitive), or list the valid names.
+
+    ``also`` says what else the caller accepts besides a name (e.g. ``"a layer such as
+    ReLU()"``); it goes into the message when ``name`` is not a string. A class or function
+    that has a name in the table (``ReLU``, ``np.tanh``) gets that name as the fix.
+    """
     if not isinstance(name, str):
-        raise TypeError(f"{who} expected {kind} to be a name or a callable, got {name!r}.")
+        valid = ", ".join(repr(k) for k in table)
+        accepted = f"a name ({valid})" + (f" or {also}" if also else "")
+        if isinstance(name, type):
+            got = f"the class {name.__name__}"
+        else:
+            got = f"{type(name).__name__} {name!r}"
+        hint = ""
+        key = getattr(name, "__name__", "")
+        key = key.lower() if isinstance(key, str) else ""
+        matches = [k for k, v in table.items() if v is name or k == key]
+        if matches:
+            hint = f" Pass the name {matches[0]!r}"
+            if isinstance(name, type) and also:
+                hint += f", or add the parentheses: {name.__name__}()"
+            hint += "."
+        raise TypeError(f"{who} expected {kind} to be {accepted}, got {got}.{hint}")
     key = name.lower().replace("-", "_")
     if key not in table:
         valid = ", ".join(repr(k) for k in table)

@@ -248,7 +248,7 @@ def get_activation(name: str | Layer, **kwargs) -> Layer:
                 "Pass them to the layer's constructor instead, e.g. LeakyReLU(alpha=0.1)."
             )
         return name
-    cls = lookup(name, _BY_NAME, "activation", who)
+    cls = lookup(name, _BY_NAME, "activation", who, also="a layer such as ReLU()")
     for key, value in kwargs.items():
         if not _takes(cls, key):
             takers = {c.__name__: n for n, c in _BY_NAME.items() if _takes(c, key)}

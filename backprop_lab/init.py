@@ -139,4 +139,5 @@ def get_initializer(init: str | Initializer, who: str = "get_initializer()") -> 
     """Return the initializer named ``init`` (see the module table) or ``init`` if callable."""
     if callable(init):
         return init
-    return lookup(init, _BY_NAME, "initializer", who)
+    return lookup(init, _BY_NAME, "initializer", who,
+                  also="a function init(shape, rng, dtype)")

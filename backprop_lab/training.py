@@ -17,6 +17,7 @@ with the parameters of the moment its batch was seen.
 
 from __future__ import annotations
 
+import inspect
 import math
 import numbers
 import time
@@ -348,7 +349,23 @@ def _callbacks(callbacks, who: str) -> list[Callback]:
     for cb in callbacks:
         if isinstance(cb, Callback):
             out.append(cb)
+        elif isinstance(cb, type) and issubclass(cb, Callback):
+            raise TypeError(
+                f"{who} expected callbacks to be Callback objects, got the class {cb.__name__}. "
+                f"Add the parentheses: {cb.__name__}()."
+            )
         elif callable(cb):
+            try:  # checked now, not after the first epoch has trained
+                inspect.signature(cb).bind(1, None)
+            except TypeError as err:
+                raise TypeError(
+                    f"{who} calls a function callback as f(epoch, history) after every epoch, "
+                    f"but {getattr(cb, '__qualname__', cb)!r} cannot take those two arguments "
+                    f"({err}). Define it as def f(epoch, history): ..., returning True to "
+                    "stop training."
+                ) from err
+            except ValueError:  # no signature to inspect (some builtins): call and see
+                pass
             out.append(_FunctionCallback(cb))
         else:
             raise TypeError(

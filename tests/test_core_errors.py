@@ -445,3 +445,21 @@ def test_fit_internal_backward_stays_unchecked():
     with np.errstate(over="ignore", invalid="ignore"):
         assert net._backward(np.full((40, 4), 1e308), input_grad=False) is None
     assert not np.isfinite(net.layers[0].grads["W"]).all()
+
+
+def test_a_class_or_function_given_for_a_name_gets_the_name_to_use():
+    from backprop_lab import Adam, get_optimizer
+    from backprop_lab.autodiff import Neuron
+
+    with pytest.raises(TypeError, match=r"get_activation\(\) expected activation to be a name "
+                                        r"\('sigmoid', .*\) or a layer such as ReLU\(\), got the "
+                                        r"class ReLU. Pass the name 'relu', or add the "
+                                        r"parentheses: ReLU\(\)"):
+        get_activation(ReLU)
+    net = Network([Dense(2, 2)])
+    with pytest.raises(TypeError, match=r"get_optimizer\(\) expected optimizer to be a name "
+                                        r"\('sgd', .*\), got the class Adam. Pass the name 'adam'"):
+        get_optimizer(Adam, net)
+    with pytest.raises(TypeError, match=r"Neuron expected activation to be a name \('tanh', .*\), "
+                                        r"got ufunc <ufunc 'tanh'>. Pass the name 'tanh'"):
+        Neuron(2, activation=np.tanh)

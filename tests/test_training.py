@@ -572,3 +572,21 @@ def test_targets_too_large_are_named_not_the_probe():
     with pytest.raises(ValueError, match=r"MSE.forward\(\): y holds 1e\+300, beyond the range of "
                                          r"float32, the dtype of Y_hat"):
         bl.MSE().forward(np.ones((1, 1), np.float32), np.array([[1e300]]))
+
+
+def test_bad_callbacks_are_refused_before_any_epoch_trains():
+    X, y = bl.datasets.make_moons(40, rng=0)
+    net = bl.Network([bl.Dense(2, 2, rng=0)])
+    W0 = net.layers[0].params["W"].copy()
+    opt = bl.SGD(net, lr=0.1)
+    with pytest.raises(TypeError, match=r"fit\(\) expected callbacks to be Callback objects, got "
+                                        r"the class EarlyStopping. Add the parentheses"):
+        bl.fit(net, "cross_entropy", opt, X, y, epochs=2, batch_size=8,
+               callbacks=[bl.EarlyStopping])
+    with pytest.raises(TypeError, match=r"fit\(\) calls a function callback as f\(epoch, "
+                                        r"history\).*cannot take those two arguments"):
+        bl.fit(net, "cross_entropy", opt, X, y, epochs=2, batch_size=8, callbacks=[lambda: True])
+    np.testing.assert_array_equal(net.layers[0].params["W"], W0)  # nothing was trained
+    history = bl.fit(net, "cross_entropy", opt, X, y, epochs=2, batch_size=8,
+                     callbacks=[lambda epoch, history, extra=None: False])
+    assert len(history) == 2
