@@ -134,9 +134,28 @@ class Optimizer:
 
     def step(self) -> None:
         """Apply one update to every parameter, in place, from the current gradients."""
+        self._check_grads()
         self.t += 1
         for i, (params, grads, key) in enumerate(self._slots):
             self._update(i, params[key], grads[key])
+
+    def _check_grads(self) -> None:
+        """Before any update: every gradient must be an array of its parameter's shape and
+        dtype (a layer's ``grads`` dict may have been re-bound). O(1) per array: type, shape
+        and dtype only, never the values."""
+        for i, (params, grads, key) in enumerate(self._slots):
+            param, grad = params[key], grads[key]
+            if (type(grad) is not np.ndarray or grad.shape != param.shape
+                    or grad.dtype != param.dtype):
+                name = [n for n, _, _ in self.net.named_parameters()][i]
+                got = (f"an array of shape {grad.shape} and dtype {grad.dtype}"
+                       if isinstance(grad, np.ndarray) else type(grad).__name__)
+                raise ValueError(
+                    f"{type(self).__name__}.step(): the gradient of parameter {name} must be "
+                    f"an array of its shape {param.shape} and dtype {param.dtype}, got {got}. "
+                    "A layer's grads[key] may be re-bound, but to such an array, e.g. "
+                    "np.zeros_like(param). No parameter was updated."
+                )
 
     def zero_grad(self) -> None:
         """Set every gradient array to zero, in place.
@@ -427,6 +446,7 @@ class Adam(Optimizer):
 
     def step(self) -> None:
         """Apply one Adam update to every parameter, in place."""
+        self._check_grads()
         self.t += 1
         beta1, beta2 = self.betas
         # the bias corrections as torch computes them

@@ -270,3 +270,25 @@ def test_update_rule_matches_torch_on_identical_gradients(case):
         theirs.step()
     for p, tp in zip(net.parameters(), tparams, strict=True):
         np.testing.assert_allclose(p, tp.detach().numpy(), rtol=1e-13, atol=1e-14)
+
+
+# -- audit A ------------------------------------------------------------------------------------
+@pytest.mark.parametrize("make", [lambda n: SGD(n, lr=0.1), lambda n: Adam(n, lr=0.1),
+                                  lambda n: RMSProp(n, lr=0.1)])
+def test_step_refuses_a_rebound_gradient_of_another_shape_before_updating(make):
+    net = Network([Dense(2, 8, rng=0), Dense(8, 1, rng=1)])
+    opt = make(net)
+    before = [p.copy() for p in net.parameters()]
+    net.layers[1].grads["W"] = np.ones((3, 3))
+    with pytest.raises(ValueError, match=r"step\(\): the gradient of parameter 1.W must be an "
+                                         r"array of its shape \(8, 1\) and dtype float64, got an "
+                                         r"array of shape \(3, 3\).*No parameter was updated"):
+        opt.step()
+    assert opt.t == 0
+    assert all((a == b).all() for a, b in zip(before, net.parameters(), strict=True))
+    net.layers[1].grads["W"] = np.zeros((8, 1), np.float32)
+    with pytest.raises(ValueError, match=r"got an array of shape \(8, 1\) and dtype float32"):
+        opt.step()
+    net.layers[1].grads["W"] = np.zeros((8, 1))  # re-bound correctly: fine
+    opt.step()
+    assert opt.t == 1
