@@ -160,6 +160,15 @@ def check_float_array(X, name: str, who: str, *, ndim: int | None = 2, dtype=Non
     return arr
 
 
+def check_has_rows(X: np.ndarray, name: str, who: str) -> np.ndarray:
+    """Raise ``ValueError`` if ``X`` has no rows: a pass over no samples computes nothing."""
+    if X.ndim >= 1 and X.shape[0] == 0:
+        raise ValueError(
+            f"{who} expected at least one sample (row) in {name}, got shape {X.shape}."
+        )
+    return X
+
+
 def check_finite(arr: np.ndarray, name: str, who: str) -> None:
     """Raise ``ValueError`` if ``arr`` holds NaN or infinity, saying where the first one is."""
     if not np.isfinite(arr).all():

@@ -24,7 +24,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ._checks import check_float_array, check_positive_float, check_rng
+from ._checks import check_float_array, check_has_rows, check_positive_float, check_rng
 from .layers import Layer
 from .losses import Loss, _as_loss
 from .network import Network
@@ -37,7 +37,12 @@ def relative_error(analytic: np.ndarray, numeric: np.ndarray) -> float:
     a, n = np.asarray(analytic, dtype=np.float64), np.asarray(numeric, dtype=np.float64)
     if a.shape != n.shape:
         raise ValueError(f"relative_error() expected equal shapes, got {a.shape} and {n.shape}.")
-    scale = max(float(np.linalg.norm(a) + np.linalg.norm(n)), 1e-12)
+    # gradients beyond 1e150 would overflow the norms (squares): divide by the largest
+    # magnitude first, which leaves the ratio unchanged
+    big = max(float(np.abs(a).max(initial=0.0)), float(np.abs(n).max(initial=0.0)))
+    if big > 1e150:
+        a, n = a / big, n / big
+    scale = max(float(np.linalg.norm(a) + np.linalg.norm(n)), 1e-12 if big <= 1e150 else 0.0)
     return float(np.linalg.norm(a - n)) / scale
 
 
@@ -152,7 +157,15 @@ def gradcheck(
         raise TypeError(
             f"{who} expected a Layer, a Network or a Loss, got {type(obj).__name__}."
         )
-    X = check_float_array(X, "X", who, ndim=None)
+    layers = obj.layers if isinstance(obj, Network) else [obj]
+    for layer in layers:  # before X, whose dtype message would point the wrong way
+        if getattr(layer, "dtype", np.float64) != np.float64:
+            raise TypeError(
+                f"{who} expected float64 layers, got {layer!r} in {layer.dtype}: central "
+                "differences are too inaccurate in float32. Build the layers with "
+                "dtype=np.float64 to check them."
+            )
+    X = check_has_rows(check_float_array(X, "X", who, ndim=None), "X", who)
     if X.dtype != np.float64:
         raise TypeError(
             f"{who} expected float64 inputs, got {X.dtype}: central differences are too "
@@ -165,15 +178,21 @@ def gradcheck(
     if isinstance(obj, Loss):
         if y is None:
             raise ValueError(f"{who} checking a loss needs the targets y.")
-        obj.forward(X, y)
+        obj.forward(X, y)  # errors here are about X and y themselves
         analytic = obj.backward()
-        numeric = numerical_gradient(lambda: obj.forward(X, y), X, eps)
+        try:
+            numeric = numerical_gradient(lambda: obj.forward(X, y), X, eps)
+        except ValueError as err:
+            raise ValueError(
+                f"{who}: {obj!r} accepts Y_hat but refuses Y_hat +- eps (eps={eps:g}), which "
+                f"central differences evaluate: {err} Keep every prediction at least eps inside "
+                "the loss's domain (for BinaryCrossEntropy, in [eps, 1 - eps]), or pass a "
+                "smaller eps."
+            ) from err
+        _check_numeric_finite(numeric, "Y_hat", who)
         return GradcheckResult({"Y_hat": relative_error(analytic, numeric)}, tol)
 
     if isinstance(obj, Network):
-        for layer in obj.layers:
-            if getattr(layer, "dtype", np.float64) != np.float64:
-                raise TypeError(f"{who} expected float64 layers, got {layer!r} in {layer.dtype}.")
         named = [(name, p) for name, p, _ in obj.named_parameters()]
         grads = {name: g for name, _, g in obj.named_parameters()}
     else:
@@ -206,8 +225,35 @@ def gradcheck(
 
     analytic = {name: np.array(grads[name], copy=True) for name, _ in named}
     errors = {}
-    if check_input:
-        errors["X"] = relative_error(dX, numerical_gradient(f, X, eps))
-    for name, param in named:
-        errors[name] = relative_error(analytic[name], numerical_gradient(f, param, eps))
+    with np.errstate(over="ignore", invalid="ignore"):  # a non-finite difference is reported
+        if check_input:
+            _check_eps_resolves(X, "X", eps, who)
+            numeric = numerical_gradient(f, X, eps)
+            _check_numeric_finite(numeric, "X", who)
+            errors["X"] = relative_error(dX, numeric)
+        for name, param in named:
+            _check_eps_resolves(param, name, eps, who)
+            numeric = numerical_gradient(f, param, eps)
+            _check_numeric_finite(numeric, name, who)
+            errors[name] = relative_error(analytic[name], numeric)
     return GradcheckResult(errors, tol)
+
+
+def _check_eps_resolves(x: np.ndarray, name: str, eps: float, who: str) -> None:
+    """Raise if ``x + eps == x`` somewhere: the difference would then be 0, not a slope."""
+    big = float(np.abs(x).max(initial=0.0))
+    if big + eps == big:
+        raise ValueError(
+            f"{who}: eps={eps:g} is below the float64 spacing of {name}, whose largest value "
+            f"is {big:.3g} ({name} + eps == {name} there), so the central differences would be "
+            "0. Check gradients on values of moderate size, or pass a larger eps."
+        )
+
+
+def _check_numeric_finite(numeric: np.ndarray, name: str, who: str) -> None:
+    if not np.isfinite(numeric).all():
+        raise ValueError(
+            f"{who}: the central differences for {name} are not finite: the values are too "
+            "large for f(x + eps) - f(x - eps) to stay finite. Check gradients on inputs of "
+            "moderate size, e.g. rng.standard_normal(shape)."
+        )

@@ -20,6 +20,7 @@ import numpy as np
 from ._checks import (
     check_dtype,
     check_float_array,
+    check_has_rows,
     check_positive_int,
     check_rng,
 )
@@ -137,7 +138,7 @@ class Layer:
 
     # -- to implement ------------------------------------------------------------
     def _check_input(self, X) -> np.ndarray:
-        return check_float_array(X, "X", f"{self!r}")
+        return check_has_rows(check_float_array(X, "X", f"{self!r}"), "X", f"{self!r}")
 
     def _output_shape(self, cache) -> tuple[int, ...]:
         raise NotImplementedError
@@ -251,7 +252,8 @@ class Dense(Layer):
     def _check_input(self, X) -> np.ndarray:
         # a list is converted to the layer's dtype: only an array can have the wrong one
         convert = None if isinstance(X, np.ndarray) else self.dtype
-        return self._check_features(check_float_array(X, "X", f"{self!r}", dtype=convert), "X")
+        X = check_has_rows(check_float_array(X, "X", f"{self!r}", dtype=convert), "X", f"{self!r}")
+        return self._check_features(X, "X")
 
     def _check_features(self, X: np.ndarray, name: str, who: str | None = None) -> np.ndarray:
         """``X`` (a 2-D float array) checked against this layer's width and dtype.

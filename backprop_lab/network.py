@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import check_float_array
+from ._checks import check_float_array, check_has_rows
 from .activations import _Elementwise
 from .layers import Dense, Layer
 from .losses import Loss, _as_loss
@@ -151,7 +151,7 @@ class Network:
     def _check_input(self, X, who: str) -> np.ndarray:
         if self._checks_width:
             return self._first_dense._check_input(X)
-        return check_float_array(X, "X", who)
+        return check_has_rows(check_float_array(X, "X", who), "X", who)
 
     def _check_output(self, A: np.ndarray, who: str) -> np.ndarray:
         """Raise if finite inputs gave a non-finite output, saying whether the parameters are

@@ -463,3 +463,28 @@ def test_a_class_or_function_given_for_a_name_gets_the_name_to_use():
     with pytest.raises(TypeError, match=r"Neuron expected activation to be a name \('tanh', .*\), "
                                         r"got ufunc <ufunc 'tanh'>. Pass the name 'tanh'"):
         Neuron(2, activation=np.tanh)
+
+
+def test_zero_row_batches_are_refused():
+    net = Network([Dense(3, 2, rng=0), Tanh()])
+    for call in (lambda: net.forward(np.zeros((0, 3))), lambda: net.predict(np.zeros((0, 3))),
+                 lambda: net.trace(np.zeros((0, 3)), dY=np.zeros((0, 2))),
+                 lambda: Tanh().forward(np.zeros((0, 3))),
+                 lambda: gradcheck(Dense(3, 2, rng=0), np.zeros((0, 3)))):
+        with pytest.raises(ValueError, match=r"expected at least one sample \(row\) in X, got "
+                                             r"shape \(0, 3\)"):
+            call()
+
+
+def test_gradcheck_says_what_is_wrong_with_float32_layers_eps_and_huge_values():
+    with pytest.raises(TypeError, match=r"gradcheck\(\) expected float64 layers, got "
+                                        r"Dense\(3 -> 2\) in float32.*dtype=np.float64"):
+        gradcheck(Dense(3, 2, dtype=np.float32), np.zeros((2, 3)))
+    with pytest.raises(ValueError, match=r"BinaryCrossEntropy\(\) accepts Y_hat but refuses "
+                                         r"Y_hat \+- eps \(eps=1e-06\).*in \[eps, 1 - eps\]"):
+        gradcheck(BinaryCrossEntropy(), np.full((2, 1), 1e-7), np.zeros((2, 1)))
+    with pytest.raises(ValueError, match=r"eps=1e-06 is below the float64 spacing of X, whose "
+                                         r"largest value is 1e\+200"):
+        gradcheck(Dense(3, 2, rng=0), np.full((2, 3), 1e200))
+    result = gradcheck(Dense(3, 2, rng=0), np.full((2, 3), 1e200), rng=0, check_input=False)
+    assert np.isfinite(result.errors["W"])  # norms of gradients near 1e200 do not overflow
