@@ -236,7 +236,9 @@ def make_spirals(n_samples: int = 300, *, n_classes: int = 3, noise: float = 0.2
     Parameters
     ----------
     n_samples : int, default 300
-        Total number of points, split as evenly as possible over the classes.
+        Total number of points, split as evenly as possible over the classes. With fewer
+        points than classes, the first ``n_samples`` classes get one point each and the
+        others none (as every maker here allows ``n_samples=1``).
     n_classes : int, default 3
         Number of arms and classes, ``>= 2``.
     noise : float, default 0.2

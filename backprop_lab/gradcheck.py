@@ -174,6 +174,19 @@ def gradcheck(
         )
     X = X.copy()  # perturbed in place below; the caller's array stays untouched
     rng = check_rng(rng, who)
+    if not isinstance(check_input, bool):
+        raise TypeError(f"{who} expected check_input to be True or False, got {check_input!r}.")
+    if isinstance(obj, Loss) and loss is not None:
+        raise ValueError(
+            f"{who} was given the loss {obj!r} to check and also loss={loss!r}, which would be "
+            "ignored. Pass the loss to check as the first argument only."
+        )
+    if not isinstance(obj, Loss) and loss is None and y is not None:
+        raise ValueError(
+            f"{who} was given targets y but no loss, so y would be ignored (the check uses a "
+            "random upstream gradient). Pass loss=..., e.g. gradcheck(net, X, y, loss=MSE()), "
+            "or leave out y."
+        )
 
     if isinstance(obj, Loss):
         if y is None:

@@ -215,6 +215,13 @@ class Dense(Layer):
         who = f"Dense({self.n_in} -> {self.n_out})"
         try:
             returned = initializer((self.n_in, self.n_out), rng, self.dtype)
+        except MemoryError as err:
+            n_bytes = self.n_in * self.n_out * self.dtype.itemsize
+            raise MemoryError(
+                f"{who}: W has {self.n_in} x {self.n_out} weights, {n_bytes / 2**30:.3g} GiB "
+                f"in {self.dtype}, more than this machine can allocate. Use fewer units "
+                "(n_in and n_out are the sizes of the layer's input and output)."
+            ) from err
         except TypeError as err:
             raise TypeError(
                 f"{who}: calling the initializer as init(shape, rng, dtype) raised "

@@ -113,6 +113,11 @@ class Network:
         if not layers:
             raise ValueError("Network() expected at least one layer, got an empty list.")
         for i, layer in enumerate(layers):
+            if isinstance(layer, type) and issubclass(layer, Layer):
+                raise TypeError(
+                    f"Network() expected layers, got the class {layer.__name__} at position {i}. "
+                    f"Add the parentheses: {layer.__name__}()."
+                )
             if not isinstance(layer, Layer):
                 raise TypeError(
                     f"Network() expected layers (Dense, ReLU, ...), got {type(layer).__name__} "
@@ -316,6 +321,11 @@ class Network:
             )
         if loss is not None and y is None:
             raise ValueError("Network.trace() was given a loss but no targets y.")
+        if loss is None and y is not None:
+            raise ValueError(
+                "Network.trace() was given targets y and an upstream gradient dY; y would be "
+                "ignored. Pass a loss to start from the loss, net.trace(X, y, MSE()), or only dY."
+            )
         if loss is not None:
             loss = _as_loss(loss, "Network.trace()")
         symbols = self._symbols()

@@ -145,6 +145,11 @@ def load(path) -> Network:
     path = Path(path)
     if not path.exists() and _npz_path(path).exists():
         path = _npz_path(path)  # save() appended ".npz"
+    if path.is_dir():
+        raise IsADirectoryError(
+            f"load() expected the path of a .npz file written by save(net, path), got the "
+            f"directory '{given}'. Pass the file inside it, e.g. '{Path(given) / 'net.npz'}'."
+        )
     if not path.is_file():
         raise FileNotFoundError(
             f"load() found no file at '{given}'. Check the path, or save a network first "
@@ -161,10 +166,12 @@ def load(path) -> Network:
         )
     contents = None
     try:
-        data = np.load(path, allow_pickle=False)
-        if isinstance(data, np.lib.npyio.NpzFile):
-            with data:
-                contents = {key: data[key] for key in data.files}  # reads and CRC-checks all
+        # opened here, not by np.load, which leaks its file when the zip is truncated
+        with open(path, "rb") as f:
+            data = np.load(f, allow_pickle=False)
+            if isinstance(data, np.lib.npyio.NpzFile):
+                with data:
+                    contents = {key: data[key] for key in data.files}  # reads, CRC-checks all
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, KeyError) as err:
         raise _corrupted(path, err) from err
     if contents is None or "architecture" not in contents:
@@ -191,6 +198,8 @@ def load(path) -> Network:
         )
     largest = max((array.size for array in contents.values()), default=0)
     try:
+        if arch["dtype"] not in ("float32", "float64"):  # np.dtype(None) would be float64
+            raise ValueError(f"dtype must be 'float32' or 'float64', got {arch['dtype']!r}")
         dtype = np.dtype(arch["dtype"])
         layers = [_build(spec, dtype, largest) for spec in arch["layers"]]
         net = Network(layers)

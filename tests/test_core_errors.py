@@ -488,3 +488,24 @@ def test_gradcheck_says_what_is_wrong_with_float32_layers_eps_and_huge_values():
         gradcheck(Dense(3, 2, rng=0), np.full((2, 3), 1e200))
     result = gradcheck(Dense(3, 2, rng=0), np.full((2, 3), 1e200), rng=0, check_input=False)
     assert np.isfinite(result.errors["W"])  # norms of gradients near 1e200 do not overflow
+
+
+def test_arguments_that_would_be_ignored_are_refused():
+    net = Network([Dense(2, 1, rng=0)])
+    X, y = np.zeros((3, 2)), np.zeros((3, 1))
+    with pytest.raises(ValueError, match=r"Network.trace\(\) was given targets y and an upstream "
+                                         r"gradient dY; y would be ignored"):
+        net.trace(X, y, dY=np.ones((3, 1)))
+    with pytest.raises(ValueError, match=r"gradcheck\(\) was given targets y but no loss"):
+        gradcheck(net, X, y)
+    with pytest.raises(ValueError, match=r"gradcheck\(\) was given the loss MSE\(\) to check and "
+                                         r"also loss="):
+        gradcheck(MSE(), np.ones((3, 1)), y, loss=BinaryCrossEntropy())
+    with pytest.raises(TypeError, match=r"expected check_input to be True or False, got 'no'"):
+        gradcheck(net, X, check_input="no")
+
+
+def test_a_layer_class_in_a_network_says_add_the_parentheses():
+    with pytest.raises(TypeError, match=r"Network\(\) expected layers, got the class ReLU at "
+                                        r"position 1. Add the parentheses: ReLU\(\)"):
+        Network([Dense(2, 2), ReLU])

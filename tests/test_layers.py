@@ -200,3 +200,9 @@ def test_an_initializer_returning_bools_is_refused():
     with pytest.raises(TypeError, match=r"initializer must return an array of numbers, got "
                                         r"ndarray of dtype bool"):
         Dense(2, 2, init=lambda shape, rng, dtype: np.ones(shape, bool))
+
+
+def test_a_layer_too_large_for_memory_says_how_large():
+    with pytest.raises(MemoryError, match=r"Dense\(1000000 -> 1000000\): W has 1000000 x 1000000 "
+                                          r"weights, 7.45e\+03 GiB in float64"):
+        Dense(10**6, 10**6)

@@ -252,3 +252,32 @@ def test_text_file_is_not_an_npz_file(tmp_path):
                                          r"file") as info:
         load(path)
     assert "pickle" not in str(info.value)
+
+
+# -- audit A ------------------------------------------------------------------------------------
+def test_load_of_a_directory_says_so(tmp_path):
+    with pytest.raises(IsADirectoryError, match=r"load\(\) expected the path of a .npz file "
+                                                r"written by save\(net, path\), got the directory"):
+        load(tmp_path)
+
+
+def test_load_refuses_a_null_dtype(tmp_path):
+    path = save(make_net(), tmp_path / "net.npz")
+    _rewrite(path, architecture={"dtype": None})
+    with pytest.raises(ValueError, match=r"architecture stored in .* is invalid \(dtype must be "
+                                         r"'float32' or 'float64', got None\)"):
+        load(path)
+
+
+def test_a_truncated_file_leaves_no_file_open(tmp_path):
+    import gc
+    import warnings
+
+    path = save(make_net(), tmp_path / "net.npz")
+    path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with pytest.raises(ValueError, match="damaged"):
+            load(path)
+        gc.collect()
+    assert not [w for w in caught if issubclass(w.category, ResourceWarning)]
