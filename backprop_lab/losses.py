@@ -140,16 +140,24 @@ class MSE(Loss):
         return diff * (2.0 / diff.size)
 
 
+#: torch's clamp of p(1-p) in BCELoss's gradient: the float32 constant 1e-12 (9.99999996e-13),
+#: in float64 too
+_BCE_EPSILON = float(np.float32(1e-12))
+
+
 class BinaryCrossEntropy(Loss):
     r"""Binary cross-entropy on probabilities :math:`p \in [0,1]` and targets :math:`y\in\{0,1\}`.
 
     .. math:: L = -\frac1N \sum \big(y \log p + (1-y)\log(1-p)\big), \qquad
               \frac{\partial L}{\partial p} = \frac1N \frac{p - y}{p(1-p)} .
 
-    Probabilities are clipped to :math:`[\epsilon, 1-\epsilon]` inside the logarithms
-    (:math:`\epsilon = 10^{-12}` in float64, :math:`10^{-7}` in float32), so a confident
-    mistake gives a large finite loss rather than infinity. Put a :class:`~backprop_lab.Sigmoid`
-    last in the network to produce ``p``.
+    As ``torch.nn.BCELoss``, each logarithm is clamped at :math:`-100`, so a confident mistake
+    (even :math:`p = 0` for :math:`y = 1`) costs at most 100 rather than infinity, and the
+    denominator :math:`p(1-p)` of the gradient is clamped at :math:`10^{-12}`. Nothing else
+    is clipped: through a :class:`~backprop_lab.Sigmoid`, whose derivative is :math:`p(1-p)`,
+    the gradient with respect to the logit stays :math:`(p - y)/N` in float32 and float64
+    alike, down to :math:`p(1-p) = 10^{-12}`. Put a Sigmoid last in the network to produce
+    ``p``.
 
     >>> loss = BinaryCrossEntropy()
     >>> round(loss.forward(np.array([0.5, 0.5]), np.array([0.0, 1.0])), 6)
@@ -166,7 +174,7 @@ class BinaryCrossEntropy(Loss):
         return P, y
 
     def _forward(self, P, y) -> float:
-        # Checked here, at every batch, not in _check: the clipping below would turn a
+        # Checked here, at every batch, not in _check: the clamping below would turn a
         # network output outside [0, 1] into a finite, wrong loss instead of an error.
         if P.min() < 0 or P.max() > 1:
             raise ValueError(
@@ -174,14 +182,15 @@ class BinaryCrossEntropy(Loss):
                 f"from {P.min():.4g} to {P.max():.4g}. Put a Sigmoid as the last layer, or "
                 "use SoftmaxCrossEntropy on logits."
             )
-        eps = 1e-7 if P.dtype == np.float32 else 1e-12
-        Pc = np.clip(P, eps, 1 - eps)
-        self.cache = {"P": Pc, "y": y}
-        return float(-np.mean(y * np.log(Pc) + (1 - y) * np.log1p(-Pc)))
+        self.cache = {"P": P, "y": y}
+        with np.errstate(divide="ignore"):  # log(0) = -inf, clamped to -100 as torch does
+            log_p = np.maximum(np.log(P), -100.0)
+            log_q = np.maximum(np.log1p(-P), -100.0)
+        return float(-np.mean(y * log_p + (1 - y) * log_q))
 
     def _backward(self):
         P, y = self.cache["P"], self.cache["y"]
-        return (P - y) / (P * (1 - P) * P.size)
+        return (P - y) / (np.maximum(P * (1 - P), _BCE_EPSILON) * P.size)
 
 
 class SoftmaxCrossEntropy(Loss):

@@ -394,7 +394,11 @@ class Adam(Optimizer):
     :math:`k = \sqrt{(1-\beta_2^t)/(1-\beta_2)}` and :math:`c = \eta(1-\beta_1)k/(1-\beta_1^t)`.
     That is 10 passes over each parameter instead of 12, with the same numbers as PyTorch to
     rounding. ``exp_avg`` and ``exp_avg_sq`` return :math:`m_t` and :math:`v_t` as PyTorch
-    stores them.
+    stores them. The price: :math:`u_t` is :math:`1/(1-\beta_2)` times :math:`v_t` (1000 with the
+    default), so it overflows at gradients about 30 times smaller than PyTorch's :math:`v_t`,
+    from about :math:`|g| = 6\cdot 10^{17}` in float32 (:math:`10^{152}` in float64), and the
+    step of those entries becomes 0. Only a run that has already diverged has such gradients;
+    ``fit`` stops it when its loss stops being finite.
 
     Parameters
     ----------

@@ -182,3 +182,26 @@ def test_float32_network_end_to_end():
     assert dY.dtype == np.float32
     assert net.backward(dY).dtype == np.float32
     assert all(g.dtype == np.float32 for _, _, g in net.named_parameters())
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_bce_confident_mistake_keeps_its_gradient(dtype):
+    """Through a Sigmoid, dL/dz = (p - y)/N also for a confident mistake (z = -20, p = 2e-9) in
+    float32: the loss clamps only each log (at -100) and p(1-p) (at 1e-12), as torch's BCELoss
+    does, and no longer clips p itself (which made this gradient 50 times too small)."""
+    Z = np.array([[-20.0], [0.0]], dtype)
+    Y = np.array([[1.0], [1.0]], dtype)
+    sigmoid, loss = Sigmoid(), BinaryCrossEntropy()
+    P = sigmoid.forward(Z)
+    L = loss.forward(P, Y)
+    dZ = sigmoid.backward(loss.backward())
+    assert dZ.dtype == dtype
+    np.testing.assert_allclose(dZ, (P - Y) / 2, rtol=1e-5)
+    assert L == pytest.approx((20.0 + np.log1p(np.exp(-20.0)) + np.log(2.0)) / 2, rel=1e-6)
+
+
+def test_bce_of_a_certain_mistake_is_100():
+    """p = 0 for y = 1 and p = 1 for y = 0: each log is clamped at -100, the loss is finite."""
+    loss = BinaryCrossEntropy()
+    assert loss.forward(np.array([[0.0], [1.0]]), np.array([[1.0], [0.0]])) == 100.0
+    assert np.isfinite(loss.backward()).all()

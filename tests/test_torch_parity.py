@@ -74,3 +74,31 @@ def test_forward_backward_match_torch(loss_name):
     for ours, theirs in zip(dense, tlin, strict=True):
         np.testing.assert_allclose(ours.grads["W"], theirs.weight.grad.numpy().T, **TOL)
         np.testing.assert_allclose(ours.grads["b"], theirs.bias.grad.numpy(), **TOL)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize(
+    ("z", "y"),
+    [(-20.0, 1.0), (-25.0, 1.0), (-30.0, 1.0), (20.0, 0.0), (30.0, 1.0), (-5.0, 0.0),
+     (0.3, 1.0), (-800.0, 1.0), (800.0, 0.0), (16.2, 0.0)],
+)
+def test_sigmoid_bce_match_torch_at_saturation(dtype, z, y):
+    """Confident mistakes and saturated outputs: the same loss and gradients as BCELoss (torch
+    clamps each log at -100 and p(1-p) at 1e-12), in float32 as well as float64."""
+    Z = np.array([[z, 0.5]], dtype)
+    Y = np.array([[y, 1.0]], dtype)
+    sigmoid, loss = Sigmoid(), BinaryCrossEntropy()
+    L = loss.forward(sigmoid.forward(Z), Y)
+    dP = loss.backward()
+    dZ = sigmoid.backward(dP)
+    tdtype = {np.float32: torch.float32, np.float64: torch.float64}[dtype]
+    tZ = torch.tensor(Z, dtype=tdtype, requires_grad=True)
+    tP = torch.sigmoid(tZ)
+    tP.retain_grad()
+    tL = torch.nn.BCELoss()(tP, torch.tensor(Y, dtype=tdtype))
+    tL.backward()
+    rtol = 1e-6 if dtype == np.float32 else 1e-13
+    assert dZ.dtype == dtype
+    assert L == pytest.approx(tL.item(), rel=rtol)
+    np.testing.assert_allclose(dP, tP.grad.numpy(), rtol=rtol)
+    np.testing.assert_allclose(dZ, tZ.grad.numpy(), rtol=rtol, atol=1e-30)
