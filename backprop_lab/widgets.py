@@ -87,6 +87,8 @@ from pathlib import Path
 
 import ipywidgets
 import matplotlib
+import matplotlib.font_manager
+import matplotlib.transforms
 import numpy as np
 import PIL.Image
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -355,6 +357,12 @@ class _FrameFigure:
         self._figure: Figure | None = None
         self._axes: tuple | None = None
         self._states: list[_AxesState] = []
+        self._signature = None
+        self._figure_signature_ref = None
+        self._constrained_now = False
+        #: how many times a frame started from a new figure because the previous frame's
+        #: draw left state behind that the reset does not restore
+        self.n_axes_rebuilds: int = 0
         self._background = background
         self._reuse_axes = layout == "frozen"
         self._frames: list[bytes] | None = None
@@ -395,15 +403,20 @@ class _FrameFigure:
             # pops up, no global state changes and no "more than 20 figures" warning
             self._figure = Figure(figsize=self.figsize, dpi=self.dpi, facecolor="white")
             FigureCanvasAgg(self._figure)
+            self._figure_signature_ref = _figure_signature(self._figure)
         return self._figure
 
     def _call_draw(self, axes, values: dict):
         self._draw(axes, **values)
 
-    def _describe(self, values: dict) -> str:
-        return ", ".join(
-            f"{c.label} = {c.labels[c.values.index(values[c.name])]}" for c in self.controls
-        )
+    def _describe(self, values: dict, *, title: bool = False) -> str:
+        """``label = value, ...``; for the figure's title a value's ``$`` is literal."""
+
+        def shown(c):
+            text = c.labels[c.values.index(values[c.name])]
+            return text.replace("$", r"\$") if title else text
+
+        return ", ".join(f"{c.label} = {shown(c)}" for c in self.controls)
 
     def _full_values(self, values: dict) -> dict:
         full = {c.name: c.values[c.index] for c in self.controls}
@@ -423,20 +436,33 @@ class _FrameFigure:
         Creating axes (and their tick machinery) is about a third of a frame's cost, so
         once the layout is frozen the same axes are reused: what ``draw`` added is taken
         away and each axes goes back to the state recorded after it was created and the
-        ``background`` (if any) was drawn (:class:`_AxesState`). :meth:`frames` verifies
-        that this leaves nothing behind (the first frame rendered again must give the same
-        bytes) and falls back to a blank figure per frame for a draw function that changes
-        something the reset does not restore.
+        ``background`` (if any) was drawn (:class:`_AxesState`). The reset is then
+        verified: a signature of the state the reset does not touch (tick parameters,
+        spines, grids, margins, positions, the figure's size, ...; :func:`_signature`)
+        must equal the one recorded with the fresh axes. If the previous frame's ``draw``
+        changed any of it, this frame starts from a new figure instead, so state never
+        travels from one frame to the next (the frame that changed it is correct: it
+        drew on axes that were still clean).
         """
-        fig = self._fig()
         if self._reuse_axes and self._axes is not None and self._positions is not None:
-            for extra in [ax for ax in fig.axes if ax not in self._axes]:
-                extra.remove()  # twin axes, colorbars: made by draw, so remade by it
-            for text in list(fig.texts):
-                text.remove()
-            for ax, state in zip(self._axes, self._states, strict=True):
-                state.restore(ax)
-            return self._axes
+            fig = self._fig()
+            if all(ax in fig.axes for ax in self._axes):
+                for extra in [ax for ax in fig.axes if ax not in self._axes]:
+                    extra.remove()  # twin axes, colorbars: made by draw, so remade by it
+                for artist in [*fig.texts, *fig.legends, *fig.lines, *fig.patches,
+                               *fig.images, *fig.artists]:
+                    artist.remove()
+                for ax, state in zip(self._axes, self._states, strict=True):
+                    state.restore(ax)
+                if _signature(fig, self._axes) == self._signature:
+                    return self._axes
+            # the last draw left state behind that the reset does not restore
+            self.n_axes_rebuilds += 1
+            self._figure = None
+        fig = self._fig()
+        if _figure_signature(fig) != self._figure_signature_ref:
+            self._figure = None  # draw resized or recoloured the figure: start anew
+            fig = self._fig()
         fig.clear()
         try:
             axes = fig.subplots(self.nrows, self.ncols, squeeze=False, subplot_kw=self.subplot_kw)
@@ -462,23 +488,60 @@ class _FrameFigure:
         for ax in self._axes:
             ax.set_prop_cycle(None)  # draw's colours never depend on the background's
         self._states = [_AxesState(ax) for ax in self._axes]
+        self._signature = _signature(fig, self._axes)
         return self._axes
 
+    def _shown(self, full: dict) -> str:
+        return ", ".join(f"{k}={v!r}" for k, v in full.items())
+
     def _draw_on_figure(self, full: dict) -> Figure:
-        fig = self._fig()
         axes = self._fresh_axes()  # already at the frozen positions, if any
+        fig = self._fig()
+        if self._constrained_now:
+            fig.set_layout_engine("constrained")
         if self.show_values:
-            fig.suptitle(self._describe(full), fontsize=10)
+            fig.suptitle(self._describe(full, title=True), fontsize=10)
         try:
             self._call_draw(axes, full)
         except Exception as err:
-            shown = ", ".join(f"{k}={v!r}" for k, v in full.items())
             raise RuntimeError(
-                f"{type(self).__name__}: the draw function failed for {shown}: "
-                f"{type(err).__name__}: {err}. Fix draw for these values, or leave the value "
-                "out of the control."
+                f"{type(self).__name__}: the draw function failed for {self._shown(full)}: "
+                f"{type(err).__name__}: {err}. {self._draw_hint(err)}"
             ) from err
+        if not all(ax in fig.axes for ax in axes):
+            self._axes = None  # the next frame starts from new axes
+            raise RuntimeError(
+                f"{type(self).__name__}: the draw function removed the axes it was given "
+                f"(ax.remove() or figure.clear()) for {self._shown(full)}. Draw on the axes "
+                "instead; to leave a panel empty, call ax.set_axis_off()."
+            )
         return fig
+
+    def _draw_hint(self, err: Exception) -> str:
+        n = self.nrows * self.ncols
+        if isinstance(err, ValueError) and "unpack" in str(err):
+            return (
+                f"draw receives a tuple of {n} axes (nrows={self.nrows} x ncols={self.ncols}): "
+                "unpack as many names as there are panels (one panel: (ax,) = axes), or "
+                "change nrows/ncols."
+            )
+        return "Fix draw for these values, or leave the value out of the control."
+
+    def _encode(self, full: dict) -> bytes:
+        """The PNG of the figure as drawn for ``full``; matplotlib's drawing errors named."""
+        try:
+            return _encode_png(self._fig(), palette=self.palette)
+        except Exception as err:
+            raise self._drawing_error(full, err) from err
+
+    def _drawing_error(self, full: dict, err: Exception) -> RuntimeError:
+        return RuntimeError(
+            f"{type(self).__name__}: matplotlib failed to draw the figure for "
+            f"{self._shown(full)} (after draw had returned): {type(err).__name__}: {err}. "
+            "This is usually a title, label, legend entry or control label with $...$ that "
+            "is not valid math text (write a literal dollar as \\$), or an artist given an "
+            "invalid property; it was set by draw, by background, or by a control's label."
+        )
 
     def _fix_layout(self) -> None:
         """Lay the panels out once (constrained layout at the initial values), then freeze.
@@ -486,18 +549,30 @@ class _FrameFigure:
         Every frame then puts its axes at the same place: the panels do not jump when a
         control moves, and a frame costs half as much (no layout pass per frame). The
         layout render itself is discarded, so a frame's bytes never depend on which
-        frame was drawn first.
+        frame was drawn first. :meth:`frames` checks that every frame fits this layout.
         """
         if self._positions is not None or self.layout != "frozen":
             return
-        fig = self._fig()
-        fig.set_layout_engine("constrained")
+        self._positions = self._layout_for(self._full_values({}))
+
+    def _layout_for(self, full: dict) -> list:
+        """The constrained layout's panel positions for the frame ``full``."""
+        self._positions = None
+        self._axes = None
+        self._constrained_now = True
+        fig = None
         try:
-            self._draw_on_figure(self._full_values({}))
-            fig.canvas.draw()
-            self._positions = [ax.get_position() for ax in fig.axes[: self.nrows * self.ncols]]
+            fig = self._draw_on_figure(full)
+            try:
+                fig.canvas.draw()
+            except Exception as err:
+                raise self._drawing_error(full, err) from err
+            return [ax.get_position() for ax in self._axes]
         finally:
-            fig.set_layout_engine(None)
+            self._axes = None  # the frames start from new axes at the frozen positions
+            self._constrained_now = False
+            if fig is not None:
+                fig.set_layout_engine(None)
 
     def render(self, **values) -> bytes:
         """Draw the figure for the given control values and return it as PNG bytes.
@@ -507,11 +582,12 @@ class _FrameFigure:
         """
         full = self._full_values(values)
         self._fix_layout()
-        fig = self._fig()
-        if self.layout == "constrained":
-            fig.set_layout_engine("constrained")
-        self._draw_on_figure(full)
-        return _encode_png(fig, palette=self.palette)
+        self._constrained_now = self.layout == "constrained"
+        try:
+            self._draw_on_figure(full)
+        finally:
+            self._constrained_now = False
+        return self._encode(full)
 
     def _control(self, name: str) -> _Control:
         for c in self.controls:
@@ -529,15 +605,28 @@ class _FrameFigure:
         ]
 
     def frames(self) -> list[bytes]:
-        """PNG bytes of every frame (cached), first control outermost."""
+        """PNG bytes of every frame (cached), first control outermost.
+
+        Checks what a single frame cannot show: that frame 0 drawn again gives the same
+        bytes (draw is deterministic and no state reached it through the reused axes).
+        """
         if self._frames is None:
             combos = self._combinations()
             frames = [self.render(**v) for v in combos]
             if self._reuse_axes and len(frames) > 1 and self.render(**combos[0]) != frames[0]:
-                # draw changed something the axes reset does not restore: blank figures
+                # state the signature does not cover reached frame 0: blank figures
                 self._reuse_axes = False
                 self._axes = None
+                self._figure = None
                 frames = [self.render(**v) for v in combos]
+            if len(frames) > 1 and not self._reuse_axes and self.render(**combos[0]) != frames[0]:
+                raise RuntimeError(
+                    f"{type(self).__name__}: the draw function is not deterministic: frame 0 "
+                    f"({self._shown(combos[0])}) came out different when drawn again on new "
+                    "axes. Seed every random number it uses inside draw "
+                    "(rng = np.random.default_rng(0)), or compute the data once, outside draw: "
+                    "the page's frames must be the same on every run."
+                )
             self._frames = frames
         return list(self._frames)
 
@@ -678,8 +767,10 @@ class _FrameFigure:
         start = time.perf_counter()
         try:
             png = self.render(**self._current_values())
-        except RuntimeError as err:
-            self._status.value = f'<pre class="bpl-error">{_esc(str(err))}</pre>'
+        except Exception as err:
+            # the control has moved but the image has not: say why, where the reader looks
+            text = str(err) if isinstance(err, RuntimeError) else f"{type(err).__name__}: {err}"
+            self._status.value = f'<pre class="bpl-error">{_esc(text)}</pre>'
             raise
         self._status.value = ""
         self._image.value = png
@@ -1018,6 +1109,37 @@ def _artists(ax) -> list:
     return [a for name in _ARTIST_LISTS for a in getattr(ax, name)]
 
 
+_GRID_KEYS = ("grid_alpha", "grid_color", "grid_linewidth", "grid_linestyle")
+
+
+def _grid_look(tick) -> dict:
+    line = tick.gridline
+    return dict(zip(_GRID_KEYS, (line.get_alpha(), line.get_color(), line.get_linewidth(),
+                                 line.get_linestyle()), strict=True))
+
+
+def _restore_tick_kw(axis, kws: tuple[dict, dict], defaults: tuple[dict, dict]) -> None:
+    """Put an axis's tick settings (``tick_params``, ``grid``) back to the recorded ones.
+
+    A change of the grid lines' look only (``grid(True, alpha=0.3)``, which the book's plot
+    functions make in every frame) is undone on the existing ticks; any other change makes
+    the ticks anew from the recorded settings (a few ms).
+    """
+    for which, recorded, default in zip(("major", "minor"), kws, defaults, strict=True):
+        current = getattr(axis, f"_{which}_tick_kw")
+        if current == recorded:
+            continue
+        changed = {k for k in set(current) | set(recorded) if current.get(k) != recorded.get(k)}
+        current.clear()
+        current.update(recorded)
+        if changed <= {"gridOn", *_GRID_KEYS} and f"{which}Ticks" in vars(axis):
+            undo = {k: recorded[k] if k in recorded else default[k] for k in changed}
+            for tick in getattr(axis, f"{which}Ticks"):
+                tick._apply_params(**undo)
+        else:
+            axis.reset_ticks()
+
+
 class _AxesState:
     """What a reused axes is reset to before each frame: a new axes' state, or the state
     right after the figure's ``background`` was drawn (its artists are kept)."""
@@ -1038,6 +1160,14 @@ class _AxesState:
         self.ignore_data_lim = ax.ignore_existing_data_limits
         self.lims = (ax.get_xlim(), ax.get_ylim())
         self.autoscale = (ax.get_autoscalex_on(), ax.get_autoscaley_on())
+        self.tick_kw = [
+            (dict(axis._major_tick_kw), dict(axis._minor_tick_kw)) for axis in (ax.xaxis, ax.yaxis)
+        ]
+        # how a new tick's grid line looks, to undo grid(alpha=..., color=...) cheaply
+        self.grid_defaults = [
+            tuple(_grid_look(getattr(axis, ticks)[0]) for ticks in ("majorTicks", "minorTicks"))
+            for axis in (ax.xaxis, ax.yaxis)
+        ]
 
     def restore(self, ax) -> None:
         """Take away what ``draw`` added to ``ax`` and put the recorded state back."""
@@ -1067,12 +1197,111 @@ class _AxesState:
         else:
             ax.set_axis_off()
         ax.grid(matplotlib.rcParams["axes.grid"])
+        for axis, kws, defaults in zip(
+            (ax.xaxis, ax.yaxis), self.tick_kw, self.grid_defaults, strict=True
+        ):
+            _restore_tick_kw(axis, kws, defaults)
         ax.dataLim.set_points(self.data_lim.copy())
         ax.ignore_existing_data_limits = self.ignore_data_lim
         ax.set_xlim(*self.lims[0])
         ax.set_ylim(*self.lims[1])
         ax.set_autoscalex_on(self.autoscale[0])
         ax.set_autoscaley_on(self.autoscale[1])
+
+
+#: attributes left out of a state signature: links to other objects, caches, and what
+#: :class:`_AxesState` restores or each draw sets anyway (artists, positions of ticks)
+_NOT_STATE = frozenset({
+    "_stale", "stale_callback", "_callbacks", "callbacks", "_children", "_axes", "axes",
+    "figure", "_parent_figure", "_remove_method", "majorTicks", "minorTicks", "_transform",
+    "_clippath", "_clipbox", "_mouseover", "eventson", "_stale_viewlims", "_subplotspec",
+    "_gridspec", "_sharex", "_sharey", "_twinned_axes", "_shared_axes", "_get_lines",
+    "_get_patches_for_fill", "legend_", "_current_image", "containers", "child_axes",
+    "_colorbars", "_projection_init", "_prop_cycle", "_loc", "_text", "_x", "_y", "_xy",
+    "_xorig", "_yorig", "_path", "_invalidx", "_invalidy", "_subslice", "_x_filled",
+    "_transformed_path", "_layoutgrid", "_cachedRenderer", "_renderer", "_tight",
+    "_unstale_viewLim", "viewLim", "dataLim", "_label", "_localaxes", "_suptitle",
+    "_supxlabel", "_supylabel", "_layout_engine", "_canvas", "canvas", "_button_pick_id",
+    "_scroll_pick_id", "_axobservers", "_align_label_groups", "_fig_callbacks",
+    "subfigs", "_draw_pending", "_mouseover_set",
+    "offsetText_",
+    # set while drawing (the formatter's tick locations, the axis's tick side; a label set
+    # to "" by the reset): a fresh axes has them unset, a drawn one set, to the same effect
+    "_format", "_locs", "locs", "_orderOfMagnitude", "offset", "_sublabels", "_tick_position",
+    "isDefault_label",
+    # boxes derived from the axes' position (which is compared, as _position)
+    "clipbox", "bbox",
+})
+
+
+def _state_value(v, depth: int):
+    """A comparable stand-in for an attribute's value (objects below ``depth`` 0 by type)."""
+    if v is None or isinstance(v, bool | str | numbers.Number):
+        return v
+    if isinstance(v, np.ndarray):
+        return ("array", v.shape, v.tobytes() if v.dtype != object else repr(v))
+    if isinstance(v, list | tuple):
+        return tuple(_state_value(x, depth) for x in v)
+    if isinstance(v, dict):
+        return tuple((str(k), _state_value(x, depth)) for k, x in v.items() if k not in _NOT_STATE)
+    if isinstance(v, matplotlib.transforms.BboxBase):
+        # to a millionth (of the figure, or of a pixel): drawing an equal-aspect axes moves
+        # its position by a rounding error, which no frame can show
+        return ("bbox", np.round(v.get_points(), 6).tobytes())
+    if isinstance(v, matplotlib.font_manager.FontProperties):
+        return ("font", hash(v))
+    if depth > 0 and not isinstance(v, matplotlib.transforms.TransformNode):
+        return _state_of(v, depth - 1)
+    return type(v).__name__
+
+
+def _state_of(obj, depth: int = 0) -> tuple:
+    """The attributes of ``obj`` as a comparable tuple (see :data:`_NOT_STATE`)."""
+    if not hasattr(obj, "__dict__"):
+        return (type(obj).__name__,)
+    return (type(obj).__name__,) + tuple(
+        (k, _state_value(v, depth)) for k, v in vars(obj).items() if k not in _NOT_STATE
+    )
+
+
+def _figure_signature(fig: Figure) -> tuple:
+    """The figure-level state a frame must start from: size, dpi, background, margins."""
+    return (
+        tuple(fig.get_size_inches()), fig.dpi, _state_of(fig.patch),
+        _state_of(fig.subplotpars), fig.get_frameon(),
+    )
+
+
+def _signature(fig: Figure, axes) -> tuple:
+    """What a reused axes must be back to before a frame, beyond what the reset restores.
+
+    Covers the axes, its two axis objects with their tick settings, locators and
+    formatters and first ticks, its spines, background patch, titles and axis labels, and
+    the figure; two calls compare equal when no state travelled from one frame to the
+    next. About 0.2 ms per axes.
+    """
+    parts = [_figure_signature(fig), len(fig.axes)]
+    for ax in axes:
+        parts.append(_state_of(ax))
+        parts.append(_state_of(ax.patch))
+        parts.extend(_state_of(spine) for spine in ax.spines.values())
+        for text in (ax.title, ax._left_title, ax._right_title):
+            parts.append(_state_of(text))
+        for axis in (ax.xaxis, ax.yaxis):
+            parts.append(_state_of(axis))
+            parts.append(_state_of(axis.label))
+            parts.append(_state_of(axis.offsetText))
+            for ticker in (axis.major, axis.minor):
+                parts.append(_state_of(ticker.locator))
+                parts.append(_state_of(ticker.formatter))
+            for ticks in ("majorTicks", "minorTicks"):
+                if ticks in vars(axis) and getattr(axis, ticks):  # made only when drawn
+                    tick = getattr(axis, ticks)[0]
+                    parts.append(_state_of(tick))
+                    for part in (tick.tick1line, tick.tick2line, tick.gridline, tick.label1,
+                                 tick.label2):
+                        parts.append(_state_of(part))
+    return tuple(parts)
 
 
 # --------------------------------------------------------------------------- html bits

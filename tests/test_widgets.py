@@ -66,12 +66,14 @@ def test_reused_axes_fall_back_when_draw_leaves_state_behind():
     def draw(axes, a):
         (ax,) = axes
         if a == 2.0:
-            ax.tick_params(labelsize=20)  # not undone by the reset
+            ax.tick_params(labelsize=20)  # undone by the reset (the ticks are made anew)
+            ax.spines["left"].set_visible(False)  # not undone by the reset
         ax.plot([0, 1], [0, a])
 
     fig = InteractiveFigure(draw, [Slider("a", [1.0, 2.0])], figsize=(2, 2), dpi=30, alt="x")
     frames = fig.frames()
-    assert not fig._reuse_axes
+    # the frame after a=2.0 (frame 0, drawn again to check) started from a new figure
+    assert fig.n_axes_rebuilds == 1
     fresh = InteractiveFigure(draw, [Slider("a", [1.0, 2.0])], figsize=(2, 2), dpi=30, alt="x")
     fresh._reuse_axes = False
     assert fresh.frames() == frames
@@ -738,3 +740,145 @@ def test_subplot_kw_that_matplotlib_refuses_is_named_with_a_fix(subplot_kw, err,
     with pytest.raises(err, match=match) as info:
         fig.render(a=1.0)
     assert "Figure.add_subplot" in str(info.value)
+
+
+# ---------------------------------------------------------------- audit E: draw-time errors
+@pytest.mark.parametrize(
+    "kw",
+    [
+        {"draw": lambda axes, a: axes[0].set_title(r"$\alpha_$" if a == 2 else "ok"),
+         "label": "a"},
+        {"draw": lambda axes, a: axes[0].plot([0, a]), "label": r"rate $\etaa$"},
+    ],
+)
+def test_errors_raised_while_matplotlib_draws_name_the_control_values(kw):
+    # matplotlib parses math text only when it draws, after draw has returned
+    fig = InteractiveFigure(kw["draw"], [Slider("a", [1, 2], label=kw["label"])], alt="x",
+                            figsize=(2, 2), dpi=30)
+    with pytest.raises(RuntimeError, match=r"a=(1|2)") as info:
+        fig.frames()
+    assert "math text" in str(info.value)
+    assert isinstance(info.value.__cause__, ValueError)
+
+
+def test_background_error_raised_while_drawing_is_named():
+    fig = InteractiveFigure(lambda axes, a: axes[0].plot([0, a]), [Slider("a", [1, 2])],
+                            alt="x", figsize=(2, 2), dpi=30,
+                            background=lambda axes: axes[0].set_xlabel(r"$\foo$"))
+    with pytest.raises(RuntimeError, match=r"matplotlib failed to draw the figure for a=1"):
+        fig.frames()
+
+
+def test_live_redraw_shows_every_error_in_its_status_line():
+    fig = InteractiveFigure(lambda axes, a: axes[0].set_title(r"$\alpha_$" if a == 2 else "ok"),
+                            [Slider("a", [1, 2])], alt="x", figsize=(2, 2), dpi=30)
+    status = fig.widget.children[2]
+    with pytest.raises(RuntimeError, match="a=2"):
+        fig.set_value("a", 2)
+    assert "a=2" in status.value and "math text" in status.value
+    fig.set_value("a", 1)  # the next good value clears it
+    assert status.value == ""
+
+
+def test_live_redraw_shows_errors_that_are_not_runtime_errors(monkeypatch):
+    fig, _ = make()
+    fig.widget  # noqa: B018
+
+    def broken(**values):
+        raise KeyError("lost")
+
+    monkeypatch.setattr(fig, "render", broken)
+    with pytest.raises(KeyError):
+        fig.set_value("a", 2.0)
+    assert "KeyError" in fig.widget.children[2].value
+
+
+def test_draw_that_removes_its_axes_is_named():
+    def draw(axes, a):
+        axes[0].remove()
+
+    fig = InteractiveFigure(draw, [Slider("a", [1, 2])], alt="x", figsize=(2, 2), dpi=30)
+    with pytest.raises(RuntimeError, match=r"removed the axes .* a=1"):
+        fig.frames()
+
+
+# ---------------------------------------------------------------- audit E: state between frames
+def _fresh_frames(draw, controls, **kw):
+    """The frames a figure gets when every frame is drawn on new axes (the reference)."""
+    fig = InteractiveFigure(draw, controls, **kw)
+    fig._reuse_axes = False
+    return fig.frames()
+
+
+LEAKS = {
+    "minor grid": lambda ax: ax.grid(True, which="both"),
+    "tick_params": lambda ax: ax.tick_params(labelsize=14, direction="in"),
+    "spines": lambda ax: ax.spines[["top", "right"]].set_visible(False),
+    "facecolor": lambda ax: ax.set_facecolor("0.8"),
+    "margins": lambda ax: ax.margins(0.3),
+    "tick_right": lambda ax: ax.yaxis.tick_right(),
+    "frame_on": lambda ax: ax.set_frame_on(False),
+    "axis visible": lambda ax: ax.xaxis.set_visible(False),
+    "colorbar": lambda ax: ax.figure.colorbar(ax.imshow([[0, 1], [1, 0]]), ax=ax),
+    "label size": lambda ax: ax.set_ylabel("loss", fontsize=16),
+    "locator_params": lambda ax: ax.locator_params(nbins=2),
+    "label position": lambda ax: ax.yaxis.set_label_position("right"),
+    "figure legend": lambda ax: ax.figure.legend(["x"]),
+}
+
+
+@pytest.mark.parametrize("leak", list(LEAKS))
+def test_every_frame_equals_a_fresh_axes_render_whatever_draw_leaves_behind(leak):
+    """The state one frame sets must not reach the frames after it (audit E, item 2)."""
+
+    def draw(axes, v):
+        (ax,) = axes
+        if v == "leaky":
+            LEAKS[leak](ax)
+        ax.plot([0, 1, 2], [1, 0.5, 0.04], label="loss")
+        ax.set_yscale("log")  # minor ticks, so that a minor grid would show
+        ax.set_ylabel("loss")
+
+    controls = [Choice("v", ["leaky", "plain", "plain2"])]
+    kw = dict(alt="x", figsize=(2.5, 2), dpi=40)
+    fig = InteractiveFigure(draw, controls, **kw)
+    assert fig.frames() == _fresh_frames(draw, controls, **kw)
+    fig.widget  # noqa: B018 - the live view shows the same images
+    fig.set_value("v", "plain")
+    assert fig.image.value == fig.frames()[1]
+
+
+def test_a_sweep_then_loss_curves_frame_has_no_minor_grid():
+    """The audit's example: plot_lr_sweep's minor grid must not reach the curves frame."""
+    from backprop_lab import viz
+
+    def draw(axes, v):
+        (ax,) = axes
+        if v == "sweep":
+            viz.plot_lr_sweep(np.geomspace(0.01, 1, 5), [3, 2, 1, 0.5, 0.4], ax=ax)
+        else:
+            viz.plot_loss_curves(np.geomspace(10, 0.01, 30), ax=ax, log_y=True)
+
+    controls = [Choice("v", ["sweep", "curves"])]
+    kw = dict(alt="x", figsize=(3, 2.4), dpi=50)
+    fig = InteractiveFigure(draw, controls, **kw)
+    assert fig.frames() == _fresh_frames(draw, controls, **kw)
+
+
+def test_a_draw_that_leaves_nothing_behind_keeps_its_axes():
+    fig, _ = make()
+    fig.frames()
+    axes = fig._axes
+    fig.render(a=2.0, kind="dash")
+    assert fig._axes is axes and fig.n_axes_rebuilds == 0
+
+
+def test_a_non_deterministic_draw_is_refused():
+    rng = np.random.default_rng(0)
+
+    def draw(axes, a):
+        axes[0].plot(rng.normal(size=5) * a)
+
+    fig = InteractiveFigure(draw, [Slider("a", [1, 2])], alt="x", figsize=(2, 2), dpi=30)
+    with pytest.raises(RuntimeError, match="not deterministic"):
+        fig.frames()
