@@ -82,6 +82,7 @@ import math
 import numbers
 import os
 import time
+import warnings
 from collections.abc import Callable, Hashable, Sequence
 from pathlib import Path
 
@@ -604,15 +605,83 @@ class _FrameFigure:
             for combo in itertools.product(*(c.values for c in self.controls))
         ]
 
+    def _overflow(self) -> str | None:
+        """Where the frame just rendered reaches outside the figure (labels cut off), if it does.
+
+        Looks at the tight box of every axes' decorations (tick labels, axis labels,
+        title) as last drawn; about 1-2 ms a panel.
+        """
+        fig = self._fig()
+        renderer = fig.canvas.get_renderer()
+        width, height = fig.bbox.width, fig.bbox.height
+        for i, ax in enumerate(fig.axes):
+            bb = ax.get_tightbbox(renderer, bbox_extra_artists=[])
+            if bb is None:
+                continue
+            if bb.x0 < -1 or bb.y0 < -1 or bb.x1 > width + 1 or bb.y1 > height + 1:
+                which = (f"panel {i + 1} of {self.nrows * self.ncols}"
+                         if ax in (self._axes or ()) else "an axes made by draw")
+                return (
+                    f"{which} reaches from ({bb.x0:.0f}, {bb.y0:.0f}) to ({bb.x1:.0f}, "
+                    f"{bb.y1:.0f}) px, outside the figure ({width:.0f} x {height:.0f} px)"
+                )
+        return None
+
+    def _render_all(self, combos: list[dict]) -> tuple[list[bytes], list[tuple[dict, str]]]:
+        frames, overflows = [], []
+        for values in combos:
+            frames.append(self.render(**values))
+            if self.layout == "frozen":
+                where = self._overflow()
+                if where is not None:
+                    overflows.append((values, where))
+        return frames, overflows
+
+    def _relayout(self, overflows: list[tuple[dict, str]]) -> None:
+        """Panel positions that leave room for every frame's labels.
+
+        The layout made at the initial values is intersected, panel by panel, with the
+        constrained layout of each frame that did not fit it: every panel gets the room
+        the widest tick labels of any frame need, and the panels still stay put.
+        """
+        layouts = [self._positions]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # "axes sizes collapsed": see below
+            for values, _ in overflows:
+                layouts.append(self._layout_for(values))
+        boxes = []
+        for per_panel in zip(*layouts, strict=True):
+            pts = np.array([b.get_points() for b in per_panel])
+            lo, hi = pts[:, 0].max(axis=0), pts[:, 1].min(axis=0)
+            boxes.append(matplotlib.transforms.Bbox([lo, np.maximum(hi, lo + 1e-3)]))
+        self._positions = boxes
+        self._axes = None
+
     def frames(self) -> list[bytes]:
         """PNG bytes of every frame (cached), first control outermost.
 
-        Checks what a single frame cannot show: that frame 0 drawn again gives the same
-        bytes (draw is deterministic and no state reached it through the reused axes).
+        Checks what a single frame cannot show: that every frame's labels fit the panel
+        layout made at the initial values (if not, the layout is redone over all frames,
+        and a frame that still does not fit is an error naming it), and that frame 0 drawn
+        again gives the same bytes (draw is deterministic, and no state reached it through
+        the reused axes).
         """
         if self._frames is None:
             combos = self._combinations()
-            frames = [self.render(**v) for v in combos]
+            frames, overflows = self._render_all(combos)
+            if overflows:
+                self._relayout(overflows)
+                frames, overflows = self._render_all(combos)
+                if overflows:
+                    values, where = overflows[0]
+                    raise ValueError(
+                        f"{type(self).__name__}: the frame for {self._shown(values)} does not "
+                        f"fit in the figure: {where}, so its labels are cut off, even with the "
+                        "layout made over all frames. Make the figure larger (figsize=...), "
+                        "shorten the labels, or fix the ticks and their format "
+                        "(FixedLocator, StrMethodFormatter('{x:g}')) so that they take the "
+                        "same room in every frame."
+                    )
             if self._reuse_axes and len(frames) > 1 and self.render(**combos[0]) != frames[0]:
                 # state the signature does not cover reached frame 0: blank figures
                 self._reuse_axes = False

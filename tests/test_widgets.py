@@ -882,3 +882,40 @@ def test_a_non_deterministic_draw_is_refused():
     fig = InteractiveFigure(draw, [Slider("a", [1, 2])], alt="x", figsize=(2, 2), dpi=30)
     with pytest.raises(RuntimeError, match="not deterministic"):
         fig.frames()
+
+
+# ---------------------------------------------------------------- audit E: layout over all frames
+def _scaled(axes, scale):
+    (ax,) = axes
+    ax.plot(np.linspace(0, 1, 10) * scale)
+    ax.set_ylabel("training loss")
+
+
+def _fits(fig, png):
+    """Every axes' labels and tick labels lie inside the frame (checked on the figure)."""
+    renderer = fig._fig().canvas.get_renderer()
+    w, h = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    return all(
+        bb.x0 >= -1 and bb.y0 >= -1 and bb.x1 <= w + 1 and bb.y1 <= h + 1
+        for bb in (ax.get_tightbbox(renderer) for ax in fig._fig().axes)
+    )
+
+
+def test_later_frames_whose_labels_need_more_room_get_a_layout_that_fits_them():
+    values = [1, 123456.789, 0.000123]
+    fig = InteractiveFigure(_scaled, [Slider("scale", values)], alt="x", dpi=60)
+    frames = fig.frames()
+    for v, png in zip(values, frames, strict=True):
+        assert fig.render(scale=v) == png
+        assert _fits(fig, png), f"scale={v} is cut off"
+
+
+def test_a_frame_that_cannot_fit_is_named():
+    def draw(axes, n):
+        (ax,) = axes
+        ax.plot([0, 1])
+        ax.set_ylabel("\n".join(["loss"] * n))  # taller than the figure
+
+    fig = InteractiveFigure(draw, [Slider("n", [1, 40])], alt="x", figsize=(3, 2), dpi=40)
+    with pytest.raises(ValueError, match=r"n=40.*outside the figure"):
+        fig.frames()
