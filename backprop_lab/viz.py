@@ -44,7 +44,7 @@ from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 from matplotlib.transforms import blended_transform_factory
 
-from backprop_lab._checks import check_positive_float
+from backprop_lab._checks import as_array, check_positive_float
 
 __all__ = [
     "PALETTE",
@@ -125,8 +125,11 @@ def _get_ax(ax) -> Axes:
 def _as_float_array(x, name: str, who: str) -> np.ndarray:
     """``x`` as a float64 array, or a ``TypeError`` naming the function and the argument."""
     try:
-        arr = np.asarray(x, dtype=np.float64)
+        # as_array refuses a masked array (np.asarray would plot the masked values)
+        arr = np.asarray(as_array(x, name, who), dtype=np.float64)
     except (TypeError, ValueError) as err:
+        if "masked array" in str(err):
+            raise
         raise TypeError(
             f"{who} expected {name} to be an array of numbers, got {type(x).__name__}."
         ) from err
@@ -301,6 +304,8 @@ def plot_loss_surface(
         With ``ax.get_xlim()``/``get_ylim()`` equal to the grid's extent.
     """
     who = "plot_loss_surface"
+    if ax is not None:
+        _get_ax(ax)  # a wrong ax is named before anything about the data
     W1 = _as_float_array(W1, "W1", who)
     W2 = _as_float_array(W2, "W2", who)
     L = _as_float_array(L, "L", who)
@@ -330,6 +335,13 @@ def plot_loss_surface(
     if isinstance(levels, int):
         n = levels
         lo, hi = float(finite.min()), float(finite.max())
+        if log_levels and lo < 0:
+            raise ValueError(
+                f"{who} with log_levels=True expected L >= 0 (a loss), got values down to "
+                f"{lo:g} ({np.mean(finite < 0):.0%} of the grid below 0): log-spaced levels "
+                "would paint all of them one colour. Pass log_levels=False, or plot "
+                "L - L.min()."
+            )
         with np.errstate(all="ignore"):  # overflow is detected just below
             if log_levels:
                 positive = finite[finite > 0]
@@ -338,12 +350,21 @@ def plot_loss_surface(
                 lev = np.geomspace(lo, hi, n)
             else:
                 lev = np.linspace(lo, hi if hi > lo else lo + 1.0, n)
-            usable = np.isfinite(lev).all() and np.all(np.diff(lev) > 0)
+            # matplotlib's contouring fails beyond about 1e250 (and a log norm below 1e-200)
+            nonzero = np.abs(lev[lev != 0])
+            usable = (np.isfinite(lev).all() and np.all(np.diff(lev) > 0)
+                      and np.all(nonzero <= 1e200) and np.all(nonzero >= 1e-200))
         if not usable:  # L's values sit at the edge of float64: levels overflow or collapse
             raise ValueError(
                 f"{who} could not space {n} contour levels between {finite.min():g} and "
                 f"{finite.max():g}, the smallest and largest finite values of L. Rescale L "
                 "(e.g. L / L.max()) or pass levels=[...] yourself."
+            )
+        if finite.min() == finite.max():
+            raise ValueError(
+                f"{who} got a constant L (every finite value is {finite.min():g}): a contour "
+                "plot of it is one flat colour. Check how L was computed (a loss that ignores "
+                "w1 and w2?), or plot something that varies over the grid."
             )
         if log_levels:
             norm = mcolors.LogNorm(vmin=lev[0], vmax=lev[-1])

@@ -449,3 +449,46 @@ def test_value_badge(ax):
     assert ax.texts[0].get_text() == "lr = 0.1"
     with pytest.raises(ValueError, match="loc in"):
         viz.value_badge(ax, "x", loc="middle")
+
+
+# ---------------------------------------------------------------- audit E
+def test_loss_surface_log_levels_refuse_negative_losses(ax, bowl):
+    W1, W2, L = bowl
+    for bad in (-L, L - 5):
+        with pytest.raises(ValueError, match=r"log_levels=True expected L >= 0.*log_levels=False"):
+            viz.plot_loss_surface(W1, W2, bad, ax=ax)
+    viz.plot_loss_surface(W1, W2, L - 5, ax=ax, log_levels=False)  # linear levels are fine
+
+
+@pytest.mark.parametrize("value", [0.0, 3.0])
+def test_loss_surface_refuses_a_constant_loss(ax, bowl, value):
+    W1, W2, _ = bowl
+    with pytest.raises(ValueError, match="constant L"):
+        viz.plot_loss_surface(W1, W2, np.full(W1.shape, value), ax=ax)
+
+
+@pytest.mark.parametrize("scale", [1e307, 1e300, 1e-320])
+def test_loss_surface_extreme_values_ask_to_rescale(bowl, scale):
+    W1, W2, L = bowl
+    ax = Figure().subplots()
+    with pytest.raises(ValueError, match="Rescale L"), np.errstate(all="ignore"):
+        viz.plot_loss_surface(W1, W2, L * scale, ax=ax)
+        ax.figure.savefig(__import__("io").BytesIO(), format="png")
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda ax, m: viz.plot_loss_curves(m, ax=ax),
+        lambda ax, m: viz.plot_lr_sweep([0.1, 0.2, 0.3], m, ax=ax),
+        lambda ax, m: viz.plot_schedules([0, 1, 2], m, ax=ax),
+        lambda ax, m: viz.plot_trajectory(np.ma.masked_array([[1.0, 1], [2, 2]],
+                                                             [[0, 0], [1, 1]]), ax=ax),
+        lambda ax, m: viz.plot_loss_surface(*np.meshgrid([0.0, 1], [0.0, 1]),
+                                            np.ma.masked_array([[1.0, 2], [3, 4]],
+                                                               [[0, 1], [0, 0]]), ax=ax),
+    ],
+)
+def test_masked_arrays_are_refused_not_unmasked(ax, call):
+    with pytest.raises(TypeError, match="masked array"):
+        call(ax, np.ma.masked_array([1.0, 2, 3], [0, 1, 0]))
