@@ -317,10 +317,22 @@ class _FrameFigure:
                 f"{who} expected dpi between 20 and 300, got {dpi!r}. About 72 keeps a page "
                 "of several figures under 2 MB."
             )
+        for name, text in (("caption", caption), ("alt", alt)):
+            if text is not None and not isinstance(text, str):
+                raise TypeError(
+                    f"{who} expected {name} to be a str (plain text), got "
+                    f"{type(text).__name__}: {text!r}."
+                )
+            if text is not None and not text.strip():
+                raise ValueError(
+                    f"{who} expected a {name} that says what the figure shows, got {text!r}. "
+                    f"Write one, or leave {name} out (caption=None) if the other one is given."
+                )
         if caption is None and alt is None:
             raise ValueError(
-                f"{who} needs a caption or alt text (every figure has one; STYLE.md section "
-                "7). Pass caption='...' and alt='...' describing what the figure shows."
+                f"{who} needs a caption or alt text (every figure has one; "
+                "docs/CHAPTER_GUIDE.md section 2). Pass caption='...' and alt='...' "
+                "describing what the figure shows."
             )
         if (
             isinstance(max_frames, bool)

@@ -923,3 +923,20 @@ def test_a_frame_that_cannot_fit_is_named():
     fig = InteractiveFigure(draw, [Slider("n", [1, 40])], alt="x", figsize=(3, 2), dpi=40)
     with pytest.raises(ValueError, match=r"n=40.*outside the figure"):
         fig.frames()
+
+
+@pytest.mark.parametrize(
+    ("kw", "err", "match"),
+    [
+        ({"caption": b"abc"}, TypeError, "caption to be a str .* got bytes"),
+        ({"caption": ["a", "b"]}, TypeError, "caption to be a str .* got list"),
+        ({"alt": 42}, TypeError, "alt to be a str .* got int"),
+        ({"caption": "", "alt": ""}, ValueError, "caption that says what the figure shows"),
+        ({"caption": "   "}, ValueError, "caption that says what the figure shows"),
+        ({"alt": None}, ValueError, r"docs/CHAPTER_GUIDE.md section 2"),
+    ],
+)
+def test_caption_and_alt_must_be_real_text(kw, err, match):
+    kw = {"alt": "x", **kw} if "alt" not in kw else kw
+    with pytest.raises(err, match=match):
+        InteractiveFigure(lambda axes, a: None, [Slider("a", [1])], **kw)
