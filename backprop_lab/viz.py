@@ -96,17 +96,35 @@ def style(i: int) -> dict:
     """Return the ``color``, ``linestyle`` and ``marker`` of the ``i``-th line.
 
     Successive indices differ in all three, so lines are told apart in greyscale too.
+    The three cycles have 7 entries each; from index 7 on, each further round of colours
+    shifts the line style by one and the marker by two positions, and every other round
+    has hollow markers (the dict then also has ``markerfacecolor="white"``), so line
+    ``i`` and line ``i + 7`` still differ in line style, marker and fill.
 
     >>> style(0)["color"], style(1)["linestyle"]
     ('#0072B2', '--')
+    >>> style(7)["color"] == style(0)["color"], style(7)["linestyle"], style(7)["marker"]
+    (True, '--', '^')
+    >>> style(7)["markerfacecolor"]
+    'white'
     """
     if isinstance(i, bool) or not isinstance(i, int | np.integer) or i < 0:
         raise ValueError(f"style(i) expected a non-negative integer index, got {i!r}.")
-    return {
-        "color": COLORS[i % len(COLORS)],
-        "linestyle": LINESTYLES[i % len(LINESTYLES)],
-        "marker": MARKERS[i % len(MARKERS)],
+    n = len(COLORS)
+    rnd, j = divmod(int(i), n)
+    out = {
+        "color": COLORS[j],
+        "linestyle": LINESTYLES[(j + rnd) % len(LINESTYLES)],
+        "marker": MARKERS[(j + 2 * rnd) % len(MARKERS)],
     }
+    if rnd % 2:
+        out["markerfacecolor"] = "white"
+    return out
+
+
+def _fill(st: dict) -> dict:
+    """The marker-fill part of a :func:`style` (empty for the first 7 lines)."""
+    return {"markerfacecolor": st["markerfacecolor"]} if "markerfacecolor" in st else {}
 
 
 # --------------------------------------------------------------------------- helpers
@@ -136,22 +154,72 @@ def _as_float_array(x, name: str, who: str) -> np.ndarray:
     return arr
 
 
-def _series(curves, who: str) -> dict[str, np.ndarray]:
-    """Normalise ``curves`` (one 1-D array or a mapping label -> 1-D array) to a dict."""
+def _check_label(label, what: str, who: str, *, none: str | None = None) -> str | None:
+    """``label`` if it can be a legend entry: a non-empty ``str`` not starting with ``_``.
+
+    ``none`` says what ``None`` means where it is allowed (no legend entry, a default);
+    where it is not given, ``None`` is refused. matplotlib would otherwise draw the line
+    and silently leave it out of the legend (``None``, ``""``, ``"_train"``), or fail
+    with "label must be scalar" (a tuple).
+    """
+    if label is None and none is not None:
+        return None
+    if not isinstance(label, str):
+        got = "None" if label is None else f"{type(label).__name__} {label!r}"
+        example = "e.g. f'lr = {lr:g}'" if isinstance(label, numbers.Number) else "e.g. 'train'"
+        raise TypeError(
+            f"{who} expected {what} to be a str (its legend entry), got {got}. Write the "
+            f"label as text, {example}."
+        )
+    if not label.strip():
+        raise ValueError(
+            f"{who} expected {what} to be a non-empty str (its legend entry), got {label!r}."
+            + (f" For {none}, pass None." if none is not None else "")
+        )
+    if label.startswith("_"):
+        raise ValueError(
+            f"{who} expected {what} not to start with '_', got {label!r}: matplotlib leaves "
+            f"such labels out of the legend. Write e.g. {label.lstrip('_')!r}."
+        )
+    return label
+
+
+def _series(
+    curves,
+    who: str,
+    *,
+    arg: str = "curves",
+    per: str = "step",
+    hint: str = "Pass one 1-D array per label, e.g. {'train': train_loss, 'test': test_loss}.",
+) -> dict[str, np.ndarray]:
+    """Normalise ``curves`` (one 1-D array or a mapping label -> 1-D array) to a dict.
+
+    A mapping's keys are the legend entries: non-empty ``str`` not starting with ``_``
+    (:func:`_check_label`). One array alone is drawn without a legend entry (key None).
+    """
     if isinstance(curves, Mapping):
         if not curves:
             raise ValueError(f"{who} expected at least one curve, got an empty mapping.")
         items = list(curves.items())
+        for label, _ in items:
+            if label is None:
+                raise TypeError(
+                    f"{who} expected the keys of {arg} to be str (legend entries), got None. "
+                    f"To draw one curve without a legend entry, pass the array itself: "
+                    f"{who}(values) instead of {who}({{None: values}})."
+                )
+            _check_label(label, f"every key of {arg}", who)
     else:
         items = [(None, curves)]
     out = {}
     for label, values in items:
         arr = _as_float_array(values, "each curve" if label is None else f"curve {label!r}", who)
-        what = "the curve" if label is None else f"curve {label!r}"
+        what = f"curve {label!r}" if label is not None else (
+            "the curve" if arg == "curves" else arg)
         if arr.ndim != 1:
             raise ValueError(
-                f"{who} expected {what} to be 1-D (one value per step), got shape {arr.shape}. "
-                "Pass one 1-D array per label, e.g. {'train': train_loss, 'test': test_loss}."
+                f"{who} expected {what} to be 1-D (one value per {per}), got shape "
+                f"{arr.shape}. {hint}"
             )
         if arr.size == 0:
             raise ValueError(f"{who} expected {what} to have at least one value, got none.")
@@ -241,6 +309,47 @@ def _check_line_style(who: str, color, linestyle, marker) -> None:
                 f"{who} expected the dash lengths in linestyle={value!r} to be >= 0 with at "
                 "least one > 0 (on, off, on, off, ... in points), e.g. (0, (5, 2))."
             )
+
+
+#: where values a log axis cannot show (exactly 0) are marked: this high in the axes
+_ZERO_Y = 0.03
+#: their legend entry
+ZERO_LABEL = "0 (below the log axis)"
+
+
+def _step_text(x: float) -> str:
+    return f"{int(x)}" if float(x).is_integer() else f"{x:g}"
+
+
+def _refuse_negative(values, xs, *, who: str, what: str, xname: str, fix: str) -> None:
+    """Raise ``ValueError`` at the first negative entry of ``values``: a log axis has no
+    place for it (matplotlib would leave it out without a word)."""
+    with np.errstate(invalid="ignore"):
+        neg = np.flatnonzero(values < 0)
+    if neg.size:
+        k = int(neg[0])
+        raise ValueError(
+            f"{who} with log_y=True expected {what} >= 0, got {values[k]:g} at {xname} "
+            f"{_step_text(xs[k])}: a log axis cannot show a negative value. {fix}"
+        )
+
+
+def _mark_zeros(ax: Axes, x, color: str, *, first: bool) -> None:
+    """Mark the x positions of values that are exactly 0 on a log y axis: a downward
+    triangle at the bottom edge, with one legend entry (:data:`ZERO_LABEL`) per axes."""
+    ax.plot(
+        x,
+        np.full(len(x), _ZERO_Y),
+        transform=blended_transform_factory(ax.transData, ax.transAxes),
+        marker="v",
+        markersize=7,
+        color=color,
+        markeredgecolor=PALETTE["black"],
+        markeredgewidth=0.8,
+        linestyle="none",
+        zorder=5,
+        label=ZERO_LABEL if first else None,
+    )
 
 
 def _first_nonfinite(arr: np.ndarray) -> int | None:
@@ -426,7 +535,9 @@ def plot_trajectory(
     axes already hold a surface (or anything else) their limits are kept, so a path
     that diverges far away is clipped at the border instead of shrinking the bowl to
     a dot; when it leaves the view, an arrow at the border says "diverged". Rows after
-    the first NaN/inf are dropped (the update has overflowed).
+    the first NaN/inf are dropped (the update has overflowed) and the cut is always
+    marked "diverged": by the arrow at the border over a surface, next to the last
+    finite point on empty axes. The start (row 0) must be finite (``ValueError``).
 
     Parameters
     ----------
@@ -435,7 +546,8 @@ def plot_trajectory(
     ax : matplotlib Axes, optional
         Typically the axes returned by :func:`plot_loss_surface`.
     label : str, optional
-        Legend entry for the line.
+        Legend entry for the line (a non-empty ``str`` not starting with ``_``); None,
+        the default, gives the line no legend entry.
     index : int
         Position in the palette/line-style cycle (see :func:`style`); use 0, 1, ...
         when several paths share the axes.
@@ -455,6 +567,22 @@ def plot_trajectory(
             f"{who} expected path of shape (n_steps + 1, 2), one row (w1, w2) per step, "
             f"got {P.shape}. Stack the iterates with np.array(list_of_points)."
         )
+    if not np.isfinite(P[0]).all():
+        raise ValueError(
+            f"{who} expected a finite start (row 0 of path), got {P[0].tolist()}. The path "
+            "starts where the optimizer starts: check the starting point w0."
+        )
+    if isinstance(index, bool) or not isinstance(index, numbers.Integral):
+        raise TypeError(
+            f"{who} expected index to be an integer (the line's position in the style "
+            f"cycle: 0, 1, ...), got {index!r}."
+        )
+    if index < 0:
+        raise ValueError(
+            f"{who} expected index >= 0 (the line's position in the style cycle: 0, 1, ...), "
+            f"got {index}."
+        )
+    label = _check_label(label, "label", who, none="no legend entry")
     _check_line_style(who, color, linestyle, marker)
     markersize = check_positive_float(markersize, "markersize", who, allow_zero=True)
     ax = _get_ax(ax)
@@ -465,7 +593,8 @@ def plot_trajectory(
     diverged = bad is not None
     if diverged:
         P = P[:bad]
-    st = style(index)
+    st = style(int(index))
+    fill = _fill(st) if marker is None else {}
     color = st["color"] if color is None else color
     linestyle = st["linestyle"] if linestyle is None else linestyle
     marker = st["marker"] if marker is None else marker
@@ -480,6 +609,7 @@ def plot_trajectory(
             linewidth=1.5,
             label=label,
             zorder=3,
+            **fill,
             # a white edge keeps the path visible over the dark centre of a contour plot
             path_effects=[patheffects.withStroke(linewidth=3.5, foreground="white")],
         )
@@ -509,19 +639,40 @@ def plot_trajectory(
         ax.set_ylim(ylim)
         (x0, x1), (y0, y1) = sorted(xlim), sorted(ylim)
         outside = len(P) and not (x0 <= P[-1, 0] <= x1 and y0 <= P[-1, 1] <= y1)
-        if diverged or outside:
+        if outside:
             _mark_escape(ax, P, color, (x0, x1, y0, y1))
+        elif diverged:  # cut inside the view: say so where it stops
+            _mark_cut(ax, P, color)
+    elif diverged:
+        _mark_cut(ax, P, color)
     return ax
+
+
+def _mark_cut(ax: Axes, P: np.ndarray, color: str) -> None:
+    """On axes that follow the path: 'diverged' next to its last finite point, on the side
+    of the path's centre (the last point of a diverging path is at the edge of the view)."""
+    cx, cy = (P.min(axis=0) + P.max(axis=0)) / 2
+    tx, ty = P[-1]
+    ax.annotate(
+        "diverged",
+        xy=(tx, ty),
+        xytext=(-24 if tx > cx else 24, -18 if ty > cy else 18),
+        textcoords="offset points",
+        color=color,
+        fontsize=8,
+        ha="right" if tx > cx else "left",
+        va="center",
+        zorder=6,
+        arrowprops={"arrowstyle": "->", "color": color, "linewidth": 1.2},
+        bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": color},
+    )
 
 
 def _mark_escape(ax: Axes, P: np.ndarray, color: str, box) -> None:
     """Put a 'diverged' arrow on the border where the path leaves the view."""
     x0, x1, y0, y1 = box
     cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
-    if len(P) == 0:
-        tx, ty = cx, cy
-    else:
-        tx, ty = P[-1]
+    tx, ty = P[-1]  # the start is finite: P has a row
     dx, dy = tx - cx, ty - cy
     # scale the direction from the centre to the last point down to the border
     sx = (x1 - cx) / abs(dx) if dx else math.inf
@@ -563,10 +714,16 @@ def plot_loss_curves(
     "(diverged at step k)". The other curves stay readable instead of being squashed
     by a value of 1e300.
 
+    With ``log_y=True``, a loss of exactly 0 (a training loss that reaches zero) has no
+    place on the axis: the line leaves it out and a downward triangle at the bottom edge
+    marks its step, with the legend entry "0 (below the log axis)". A negative value
+    (before any divergence) is a ``ValueError``: a loss on a log axis cannot be negative.
+
     Parameters
     ----------
     curves : 1-D array or mapping label -> 1-D array
-        One value per step. Curves may have different lengths.
+        One value per step. Curves may have different lengths. The labels are the legend
+        entries (non-empty ``str``, not starting with ``_``); one array alone gets none.
     ax : matplotlib Axes, optional
     log_y : bool
         Logarithmic loss axis (linear convergence is then a straight line).
@@ -608,20 +765,33 @@ def plot_loss_curves(
         starts = [abs(v[0]) for v in series.values() if np.isfinite(v[0])]
         if starts and max(starts) > 0:
             limit = diverge_factor * max(starts)
+    cuts = {}
+    for label, values in series.items():
+        with np.errstate(invalid="ignore"):
+            cuts[label] = _first_nonfinite(np.where(np.abs(values) > limit, np.inf, values))
+        if log_y:  # before anything is drawn
+            shown = values if cuts[label] is None else values[: cuts[label]]
+            _refuse_negative(
+                shown, xs, who=who, what="the losses" if label is None else f"curve {label!r}",
+                xname=xlabel, fix="Pass log_y=False (a quantity that can be negative, such as "
+                "a log-likelihood, needs a linear axis), or plot the loss itself.",
+            )
     ax = _get_ax(ax)
+    zero_marks = []  # drawn after the curves: their legend entry comes last
     for i, (label, values) in enumerate(series.items()):
         st = style(i)
-        with np.errstate(invalid="ignore"):
-            bad = _first_nonfinite(np.where(np.abs(values) > limit, np.inf, values))
+        bad = cuts[label]
         shown = values if bad is None else values[:bad]
         text = label
         if bad is not None:
-            step = xs[bad]
-            step_txt = f"{int(step)}" if float(step).is_integer() else f"{step:g}"
-            text = f"{label or 'loss'} (diverged at {xlabel} {step_txt})"
+            text = f"{label or 'loss'} (diverged at {xlabel} {_step_text(xs[bad])})"
+        line_y = shown
+        zeros = np.flatnonzero(shown == 0) if log_y else ()
+        if len(zeros):  # a log axis has no 0: the line leaves it out, a triangle marks it
+            line_y = np.where(shown > 0, shown, np.nan)
         ax.plot(
             xs[: len(shown)],
-            shown,
+            line_y,
             color=st["color"],
             linestyle=st["linestyle"],
             marker=st["marker"],
@@ -629,7 +799,10 @@ def plot_loss_curves(
             markersize=4,
             linewidth=1.5,
             label=text,
+            **_fill(st),
         )
+        if len(zeros):
+            zero_marks.append((xs[zeros], st["color"]))
         if bad is not None and len(shown):
             ax.plot(
                 xs[len(shown) - 1],
@@ -641,6 +814,8 @@ def plot_loss_curves(
                 linestyle="none",
                 zorder=5,
             )
+    for k, (x0, color) in enumerate(zero_marks):
+        _mark_zeros(ax, x0, color, first=k == 0)
     if log_y:
         ax.set_yscale("log")
     ax.set_xlabel(xlabel)
@@ -672,12 +847,17 @@ def plot_lr_sweep(
     Non-finite values (runs that diverged), and values above ``diverged_above`` if
     given, are drawn as crosses along the top edge of the axes, labelled "diverged".
 
+    With ``log_y=True``, a value of exactly 0 (a run that reached zero loss) is drawn as
+    a downward triangle along the bottom edge, labelled "0 (below the log axis)"; a
+    negative value is a ``ValueError``.
+
     Parameters
     ----------
     lrs : 1-D array, shape (n_lrs,)
         Positive learning rates.
     values : 1-D array of shape (n_lrs,) or mapping label -> such arrays
-        The measured quantity for each learning rate.
+        The measured quantity for each learning rate. The labels are the legend entries
+        (non-empty ``str``, not starting with ``_``); one array alone gets none.
     ax : matplotlib Axes, optional
     ylabel, xlabel : str
     log_y : bool
@@ -686,7 +866,7 @@ def plot_lr_sweep(
         A learning rate to highlight with a vertical dashed line (e.g. the critical
         :math:`2/\lambda_{\max}` or the chosen one).
     mark_label : str, optional
-        Legend entry for ``mark``.
+        Legend entry for ``mark`` (a non-empty ``str``; default ``"η = <mark>"``).
     diverged_above : float > 0, optional
         Values above this count as diverged runs (e.g. ``1e3 * initial_loss``).
 
@@ -703,7 +883,12 @@ def plot_lr_sweep(
             f"{who} expected positive finite learning rates (the x axis is logarithmic), "
             f"got {lr.tolist()}."
         )
-    series = _series(values, who)
+    series = _series(
+        values, who, arg="values", per="learning rate",
+        hint="Several quantities go in a mapping, e.g. {'train': final_train, 'test': "
+        "final_test}; several runs per rate (seeds) as their mean, values.mean(axis=1), or "
+        "one entry per run, {f'seed {j}': values[:, j] for j in range(values.shape[1])}.",
+    )
     for label, v in series.items():
         if v.shape != lr.shape:
             what = "values" if label is None else f"values[{label!r}]"
@@ -728,18 +913,35 @@ def plot_lr_sweep(
             what="a finite number > 0",
             hint="Pass a loss that only a diverged run exceeds, e.g. 1e3 * initial_loss.",
         )
+    mark_label = _check_label(mark_label, "mark_label", who, none="the default label")
 
-    ax = _get_ax(ax)
     order = np.argsort(lr)
     lr = lr[order]
-    trans = blended_transform_factory(ax.transData, ax.transAxes)
-    any_diverged = False
-    for i, (label, v) in enumerate(series.items()):
+    oks = {}
+    for label, v in series.items():
         v = v[order]
-        st = style(i)
         ok = np.isfinite(v)
         if diverged_above is not None:
             ok &= np.where(ok, v, 0.0) <= diverged_above
+        oks[label] = ok
+        if log_y:  # before anything is drawn
+            _refuse_negative(
+                np.where(ok, v, 0.0), lr, who=who,
+                what="values" if label is None else f"values[{label!r}]",
+                xname="learning rate", fix="Pass log_y=False, or plot a quantity that is >= 0.",
+            )
+
+    ax = _get_ax(ax)
+    trans = blended_transform_factory(ax.transData, ax.transAxes)
+    any_diverged = False
+    zero_marks = []  # drawn after the series: their legend entry comes last
+    for i, (label, v) in enumerate(series.items()):
+        v = v[order]
+        st = style(i)
+        ok = oks[label]
+        zero = ok & (v == 0) if log_y else None
+        if zero is not None and zero.any():
+            ok = ok & ~zero
         ax.plot(
             lr[ok],
             v[ok],
@@ -749,7 +951,11 @@ def plot_lr_sweep(
             markersize=5,
             linewidth=1.5,
             label=label,
+            **_fill(st),
         )
+        if zero is not None and zero.any():
+            zero_marks.append((lr[zero], st["color"]))
+        ok = oks[label]
         if not ok.all():
             ax.plot(
                 lr[~ok],
@@ -763,6 +969,8 @@ def plot_lr_sweep(
                 label=None if any_diverged else "diverged",
             )
             any_diverged = True
+    for k, (x0, color) in enumerate(zero_marks):
+        _mark_zeros(ax, x0, color, first=k == 0)
     ax.set_xscale("log")
     if log_y:
         ax.set_yscale("log")
@@ -796,12 +1004,17 @@ def plot_schedules(
     Chapter "The learning rate" (section on schedules: constant, step decay,
     exponential, cosine, warm-up).
 
+    With ``log_y=True``, a rate of exactly 0 (a cosine schedule's last step, a warm-up's
+    first) is left out of the staircase and marked by a downward triangle at the bottom
+    edge, labelled "0 (below the log axis)"; a negative rate is a ``ValueError``.
+
     Parameters
     ----------
     steps : 1-D array, shape (n_steps,)
         The steps ``t``.
     schedules : mapping name -> 1-D array of shape (n_steps,), or one such array
-        The learning rate at each step.
+        The learning rate at each step. The names are the legend entries (non-empty
+        ``str``, not starting with ``_``); one array alone gets none.
     ax : matplotlib Axes, optional
     log_y : bool
         Logarithmic y axis (exponential decay becomes a straight line).
@@ -812,23 +1025,32 @@ def plot_schedules(
     Axes
     """
     who = "plot_schedules"
-    ax = _get_ax(ax)
+    if ax is not None:
+        _get_ax(ax)  # a wrong ax is named first; a new figure only once the data is valid
     t = _as_float_array(steps, "steps", who)
     if t.ndim != 1 or t.size == 0:
         raise ValueError(f"{who} expected steps to be a non-empty 1-D array, got shape {t.shape}.")
-    series = _series(schedules, who)
-    for i, (name, lr) in enumerate(series.items()):
+    series = _series(schedules, who, arg="schedules")
+    for name, lr in series.items():
+        what = "the schedule" if name is None else f"schedule {name!r}"
         if lr.shape != t.shape:
-            what = "the schedule" if name is None else f"schedule {name!r}"
             raise ValueError(
                 f"{who} expected {what} of shape {t.shape} (one learning rate per step), "
                 f"got {lr.shape}."
             )
+        if log_y:
+            _refuse_negative(lr, t, who=who, what=what, xname=xlabel,
+                             fix="Learning rates are >= 0: check how the schedule was computed.")
+    ax = _get_ax(ax)
+    zero_marks = []  # drawn after the schedules: their legend entry comes last
+    for i, (name, lr) in enumerate(series.items()):
         st = style(i)
+        zeros = np.flatnonzero(lr == 0) if log_y else ()
+        line_y = np.where(lr > 0, lr, np.nan) if len(zeros) else lr
         # steps are discrete: a staircase shows where the rate changes
         ax.plot(
             t,
-            lr,
+            line_y,
             drawstyle="steps-post",
             color=st["color"],
             linestyle=st["linestyle"],
@@ -837,13 +1059,18 @@ def plot_schedules(
             markevery=max(1, len(t) // 8),
             linewidth=1.8,
             label=name,
+            **_fill(st),
         )
+        if len(zeros):
+            zero_marks.append((t[zeros], st["color"]))
+    for k, (x0, color) in enumerate(zero_marks):
+        _mark_zeros(ax, x0, color, first=k == 0)
     if log_y:
         ax.set_yscale("log")
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.grid(True, alpha=0.3)
-    if any(name is not None for name in series):
+    if any(name is not None for name in series) or zero_marks:
         ax.legend(fontsize="small")
     return ax
 

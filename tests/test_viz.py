@@ -492,3 +492,159 @@ def test_loss_surface_extreme_values_ask_to_rescale(bowl, scale):
 def test_masked_arrays_are_refused_not_unmasked(ax, call):
     with pytest.raises(TypeError, match="masked array"):
         call(ax, np.ma.masked_array([1.0, 2, 3], [0, 1, 0]))
+
+
+# ---------------------------------------------------------------- audit E: 7, 9, 10, 15
+def zero_marks(ax):
+    return [ln for ln in ax.get_lines() if ln.get_marker() == "v"]
+
+
+def test_loss_curves_on_a_log_axis_mark_a_loss_of_exactly_zero(ax):
+    viz.plot_loss_curves({"a": [1.0, 0.1, 0.0, 0.0], "b": [1.0, 0.5, 0.2, 0.1]}, ax=ax,
+                         log_y=True)
+    line = data_lines(ax)[0]
+    assert np.array_equal(line.get_ydata(), [1.0, 0.1, np.nan, np.nan], equal_nan=True)
+    (marks,) = zero_marks(ax)
+    assert list(marks.get_xdata()) == [2.0, 3.0]
+    assert marks.get_label() == viz.ZERO_LABEL
+    assert ax.get_legend().get_texts()[-1].get_text() == viz.ZERO_LABEL
+    plain = Figure().subplots()  # a linear axis shows 0 as it is
+    viz.plot_loss_curves({"a": [1.0, 0.1, 0.0, 0.0]}, ax=plain)
+    assert not zero_marks(plain) and list(data_lines(plain)[0].get_ydata()) == [1, 0.1, 0, 0]
+
+
+def test_lr_sweep_and_schedules_on_a_log_axis_mark_zeros(ax):
+    viz.plot_lr_sweep([0.1, 0.2, 0.3], [1.0, 0.0, 0.5], ax=ax, log_y=True)
+    assert list(data_lines(ax)[0].get_xdata()) == [0.1, 0.3]
+    (marks,) = zero_marks(ax)
+    assert list(marks.get_xdata()) == [0.2] and marks.get_label() == viz.ZERO_LABEL
+    ax2 = Figure().subplots()
+    t = np.arange(5.0)
+    viz.plot_schedules(t, {"cosine": [0.1, 0.08, 0.05, 0.02, 0.0]}, ax=ax2, log_y=True)
+    (marks,) = zero_marks(ax2)
+    assert list(marks.get_xdata()) == [4.0]
+    assert viz.ZERO_LABEL in [t.get_text() for t in ax2.get_legend().get_texts()]
+
+
+@pytest.mark.parametrize(
+    ("call", "match"),
+    [
+        (lambda ax: viz.plot_loss_curves({"a": [1.0, -0.1]}, ax=ax, log_y=True),
+         r"log_y=True expected curve 'a' >= 0, got -0.1 at step 1.*log_y=False"),
+        (lambda ax: viz.plot_lr_sweep([0.1, 0.2], [1.0, -1.0], ax=ax, log_y=True),
+         r"log_y=True expected values >= 0, got -1 at learning rate 0.2"),
+        (lambda ax: viz.plot_schedules([0, 1], {"c": [0.1, -0.1]}, ax=ax, log_y=True),
+         r"log_y=True expected schedule 'c' >= 0, got -0.1 at step 1"),
+    ],
+)
+def test_negative_values_on_a_log_axis_are_refused_before_drawing(ax, call, match):
+    with pytest.raises(ValueError, match=match):
+        call(ax)
+    assert not ax.get_lines()
+
+
+def test_a_negative_value_after_divergence_is_not_drawn_so_not_refused(ax):
+    viz.plot_loss_curves({"a": [1.0, np.inf, -5.0]}, ax=ax, log_y=True)
+    assert data_lines(ax) == [] and ax.get_lines()  # the start and the cross
+
+
+@pytest.mark.parametrize(
+    ("curves", "err", "match"),
+    [
+        ({None: [1.0, 2.0]}, TypeError, r"got None. To draw one curve without a legend"),
+        ({"": [1.0, 2.0]}, ValueError, "non-empty str"),
+        ({"  ": [1.0, 2.0]}, ValueError, "non-empty str"),
+        ({"_train": [1.0, 2.0]}, ValueError, r"not to start with '_'.*'train'"),
+        ({(1, 2): [1.0, 2.0]}, TypeError, r"to be a str .*got tuple \(1, 2\)"),
+        ({0.1: [1.0, 2.0]}, TypeError, r"got float 0.1.*f'lr = \{lr:g\}'"),
+    ],
+)
+def test_series_labels_must_be_legend_entries(ax, curves, err, match):
+    for call in (
+        lambda: viz.plot_loss_curves(curves, ax=ax),
+        lambda: viz.plot_lr_sweep([0.1, 0.2], curves, ax=ax),
+        lambda: viz.plot_schedules([0, 1], curves, ax=ax),
+    ):
+        with pytest.raises(err, match=match):
+            call()
+    assert not ax.get_lines()
+
+
+def test_trajectory_label_and_mark_label_must_be_legend_entries(ax):
+    path = np.array([[1.0, 1.0], [0.0, 0.0]])
+    with pytest.raises(TypeError, match=r"plot_trajectory expected label to be a str"):
+        viz.plot_trajectory(path, ax=ax, label=(1, 2))
+    with pytest.raises(ValueError, match="not to start with '_'"):
+        viz.plot_trajectory(path, ax=ax, label="_hidden")
+    with pytest.raises(ValueError, match="mark_label to be a non-empty str"):
+        viz.plot_lr_sweep([0.1, 0.2], [1.0, 2.0], ax=ax, mark=0.1, mark_label="")
+    assert not ax.get_lines()
+    viz.plot_trajectory(path, ax=ax)  # None: documented as "no legend entry"
+    assert ax.get_legend_handles_labels() == ([], [])
+
+
+def test_styles_stay_distinct_beyond_seven_lines():
+    def key(i):
+        s = viz.style(i)
+        return (s["color"], str(s["linestyle"]), s["marker"], s.get("markerfacecolor"))
+
+    assert len({key(i) for i in range(49)}) == 49
+    for i in range(7):
+        a, b = viz.style(i), viz.style(i + 7)
+        assert a["color"] == b["color"]
+        assert a["linestyle"] != b["linestyle"] and a["marker"] != b["marker"]
+        assert b["markerfacecolor"] == "white" and "markerfacecolor" not in a
+
+
+def test_the_eighth_curve_does_not_look_like_the_first(ax):
+    viz.plot_loss_curves({f"lr = {k}": np.linspace(2, 1, 5) + k for k in range(8)}, ax=ax)
+    first, eighth = data_lines(ax)[0], data_lines(ax)[7]
+    assert first.get_color() == eighth.get_color()
+    assert (first.get_linestyle(), first.get_marker()) != (eighth.get_linestyle(),
+                                                           eighth.get_marker())
+    assert mcolors.same_color(eighth.get_markerfacecolor(), "white")
+
+
+@pytest.mark.parametrize("start", [[np.nan, 1.0], [np.inf, np.inf]])
+def test_trajectory_refuses_a_non_finite_start(ax, bowl, start):
+    with pytest.raises(ValueError, match=r"plot_trajectory expected a finite start \(row 0"):
+        viz.plot_trajectory(np.array([start, [1.0, 1.0]]), ax=ax)
+    viz.plot_loss_surface(*bowl, ax=ax)
+    with pytest.raises(ValueError, match="finite start"):
+        viz.plot_trajectory(np.array([start, [1.0, 1.0]]), ax=ax)
+    assert not ax.texts  # no zero-length "diverged" arrow in the centre
+
+
+@pytest.mark.parametrize("path", [[[1.0, 1.0], [np.nan, np.nan]],
+                                  [[1.0, 1.0], [2.0, 3.0], [np.inf, 0.0]]])
+def test_a_path_cut_at_a_nan_row_is_marked_on_empty_axes_too(ax, path):
+    viz.plot_trajectory(np.array(path), ax=ax)
+    (note,) = ax.texts
+    assert note.get_text() == "diverged"
+    assert tuple(note.xy) == tuple(path[-2])  # it points at the last finite point
+
+
+def test_trajectory_index_errors_name_plot_trajectory(ax):
+    path = np.array([[1.0, 1.0], [0.0, 0.0]])
+    with pytest.raises(ValueError, match=r"^plot_trajectory expected index >= 0"):
+        viz.plot_trajectory(path, ax=ax, index=-1)
+    with pytest.raises(TypeError, match=r"^plot_trajectory expected index to be an integer"):
+        viz.plot_trajectory(path, ax=ax, index=1.5)
+
+
+def test_lr_sweep_2d_values_get_a_hint_about_learning_rates_not_steps(ax):
+    with pytest.raises(ValueError, match=r"values to be 1-D \(one value per learning rate\)"
+                                         r".*values.mean\(axis=1\)") as info:
+        viz.plot_lr_sweep([0.1, 0.2], np.ones((2, 3)), ax=ax)
+    assert "step" not in str(info.value)
+
+
+def test_schedules_with_ax_none_validate_before_making_a_figure():
+    import matplotlib.pyplot as plt
+
+    before = plt.get_fignums()
+    with pytest.raises(ValueError, match="one learning rate per step"):
+        viz.plot_schedules([0, 1], {"a": [0.1, 0.2, 0.3]})
+    with pytest.raises(TypeError, match="str"):
+        viz.plot_schedules([0, 1], {1: [0.1, 0.2]})
+    assert plt.get_fignums() == before
