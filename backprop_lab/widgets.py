@@ -81,6 +81,7 @@ import json
 import math
 import numbers
 import os
+import sys
 import time
 import warnings
 from collections.abc import Callable, Hashable, Sequence
@@ -98,7 +99,15 @@ from matplotlib.figure import Figure
 from backprop_lab import viz
 from backprop_lab._checks import check_positive_int
 
-__all__ = ["Slider", "Choice", "InteractiveFigure", "Animation", "WIDGET_MIME"]
+__all__ = [
+    "Slider",
+    "Choice",
+    "InteractiveFigure",
+    "Animation",
+    "WIDGET_MIME",
+    "MIN_PANEL_PIXELS",
+    "MAX_FIGURE_BYTES",
+]
 
 #: The mime type of the live face.
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
@@ -258,6 +267,22 @@ def _check_figsize(figsize, who: str) -> tuple[float, float]:
     return float(figsize[0]), float(figsize[1])
 
 
+#: the smallest panel a frame may have, in pixels: below it ticks and labels cannot show
+MIN_PANEL_PIXELS = 50
+#: the default page weight of one figure's frames (base64 PNGs, as in the page), in bytes.
+#: A chapter page should stay under 2.5 MB with all its figures (docs/CHAPTER_GUIDE.md,
+#: section 6); the pilot's largest figure takes about 0.27 MB.
+MAX_FIGURE_BYTES = 1_000_000
+
+
+def _estimate_frame_kb(figsize, dpi, n_panels: int, palette: bool) -> float:
+    """A rough page weight (base64 kB) of one frame: PNG size grows about with the length
+    of the drawn lines, i.e. with the square root of the pixel count (measured on line and
+    contour panels: within about 30 % from dpi 72 to 300, one to four panels)."""
+    px = int(figsize[0] * dpi) * int(figsize[1] * dpi)
+    return 0.032 * math.sqrt(px * n_panels) * (1 if palette else 4)
+
+
 class _FrameFigure:
     """Rendering shared by both faces: one reused Agg figure, PNG frames, HTML player."""
 
@@ -281,6 +306,7 @@ class _FrameFigure:
         layout,
         palette,
         background=None,
+        max_bytes=MAX_FIGURE_BYTES,
     ):
         who = type(self).__name__
         if background is not None and not callable(background):
@@ -317,6 +343,15 @@ class _FrameFigure:
                 f"{who} expected dpi between 20 and 300, got {dpi!r}. About 72 keeps a page "
                 "of several figures under 2 MB."
             )
+        width_px, height_px = int(figsize[0] * dpi), int(figsize[1] * dpi)
+        if width_px < MIN_PANEL_PIXELS * ncols or height_px < MIN_PANEL_PIXELS * nrows:
+            raise ValueError(
+                f"{who} would make frames of {width_px} x {height_px} px (figsize={figsize!r} "
+                f"at dpi={dpi!r}, {nrows} x {ncols} panels): too small to show a panel with its "
+                f"ticks and labels (at least {MIN_PANEL_PIXELS} x {MIN_PANEL_PIXELS} px per "
+                "panel). Make the figure larger, e.g. figsize=(6, 3.2), or raise dpi (the "
+                "pilot chapter uses dpi=90)."
+            )
         for name, text in (("caption", caption), ("alt", alt)):
             if text is not None and not isinstance(text, str):
                 raise TypeError(
@@ -342,14 +377,26 @@ class _FrameFigure:
             raise ValueError(
                 f"{who} expected max_frames to be a positive integer, got {max_frames!r}."
             )
+        if (
+            isinstance(max_bytes, bool)
+            or not isinstance(max_bytes, numbers.Integral)
+            or max_bytes < 1
+        ):
+            raise ValueError(
+                f"{who} expected max_bytes to be a positive integer (the page weight of the "
+                f"frames, in bytes), got {max_bytes!r}."
+            )
         n_frames = math.prod(len(c) for c in controls)
         if n_frames > max_frames:
             sizes = " x ".join(f"{c.name}: {len(c)} values" for c in controls)
+            kb = _estimate_frame_kb(figsize, dpi, nrows * ncols, bool(palette))
             raise ValueError(
                 f"{who} would render {n_frames} frames ({sizes}), more than "
-                f"max_frames={max_frames}. Every frame is a PNG in the page (about 10 kB "
-                f"at dpi=72): {self._fewer_frames_hint}, or raise max_frames if the page "
-                "can carry the weight."
+                f"max_frames={max_frames}. Every frame is a PNG in the page: at "
+                f"figsize={figsize!r} and dpi={dpi!r}, roughly {kb:.0f} kB each, so about "
+                f"{n_frames * kb / 1000:.1f} MB for {n_frames} frames (a chapter page should "
+                f"stay under 2.5 MB with all its figures): {self._fewer_frames_hint}, or raise "
+                "max_frames if the page can carry the weight."
             )
         self._draw = draw
         self.nrows, self.ncols = nrows, ncols
@@ -357,6 +404,9 @@ class _FrameFigure:
         self.dpi = dpi
         self.alt = alt if alt is not None else caption
         self.max_frames = max_frames
+        self.max_bytes = int(max_bytes)
+        self._pixel_size: tuple[int, int] | None = None  # of a new figure, set by _fig
+        self._warned_pyplot = False
         self.show_values = show_values
         self.subplot_kw = dict(subplot_kw or {})
         self.layout = layout
@@ -417,6 +467,8 @@ class _FrameFigure:
             self._figure = Figure(figsize=self.figsize, dpi=self.dpi, facecolor="white")
             FigureCanvasAgg(self._figure)
             self._figure_signature_ref = _figure_signature(self._figure)
+            if self._pixel_size is None:
+                self._pixel_size = self._figure.canvas.get_width_height()
         return self._figure
 
     def _call_draw(self, axes, values: dict):
@@ -514,6 +566,7 @@ class _FrameFigure:
             fig.set_layout_engine("constrained")
         if self.show_values:
             fig.suptitle(self._describe(full, title=True), fontsize=10)
+        pyplot_before = _pyplot_figures()
         try:
             self._call_draw(axes, full)
         except Exception as err:
@@ -521,6 +574,8 @@ class _FrameFigure:
                 f"{type(self).__name__}: the draw function failed for {self._shown(full)}: "
                 f"{type(err).__name__}: {err}. {self._draw_hint(err)}"
             ) from err
+        finally:
+            opened = _close_new_pyplot_figures(pyplot_before)
         if not all(ax in fig.axes for ax in axes):
             self._axes = None  # the next frame starts from new axes
             raise RuntimeError(
@@ -528,7 +583,52 @@ class _FrameFigure:
                 f"(ax.remove() or figure.clear()) for {self._shown(full)}. Draw on the axes "
                 "instead; to leave a panel empty, call ax.set_axis_off()."
             )
+        self._check_drawn(fig, axes, full, opened)
         return fig
+
+    def _check_drawn(self, fig: Figure, axes, full: dict, opened: int) -> None:
+        """Refuse a frame with a blank panel: ``draw`` drew elsewhere (pyplot, a figure of
+        its own) or left a panel out. Close what it opened with pyplot, and say so."""
+        who = type(self).__name__
+        pyplot_note = (
+            f" It opened {opened} pyplot figure{'s' if opened > 1 else ''} instead (plt.plot, "
+            "plt.subplots, plt.figure; now closed): draw on the axes it receives, "
+            "axes[0].plot(...) or viz.plot_...(..., ax=axes[0]), never with plt."
+            if opened else ""
+        )
+        if any(ax not in axes for ax in fig.axes):  # a twin axes, a colorbar: drawn on
+            blank = []
+        else:
+            blank = [i for i, ax in enumerate(axes) if _is_blank(ax)]
+        if len(blank) == len(axes):
+            fix = pyplot_note or (
+                " Draw on the axes it receives (def draw(axes, ...): (ax,) = axes; "
+                "ax.plot(...)), not on a figure of its own; to leave a panel empty on "
+                "purpose, call ax.set_axis_off()."
+            )
+            raise RuntimeError(
+                f"{who}: the draw function drew nothing on the axes it was given for "
+                f"{self._shown(full)}, so the frame would be blank.{fix}"
+            )
+        if blank:
+            n = len(axes)
+            which = ", ".join(str(i + 1) for i in blank)
+            raise RuntimeError(
+                f"{who}: the draw function left panel{'s' if len(blank) > 1 else ''} {which} "
+                f"of {n} empty for {self._shown(full)} (it receives {n} axes, nrows="
+                f"{self.nrows} x ncols={self.ncols}, row-major).{pyplot_note} Draw on every "
+                f"panel, call axes[{blank[0]}].set_axis_off() to leave one empty on purpose, or "
+                "make fewer panels (nrows/ncols)."
+            )
+        if opened and not self._warned_pyplot:  # once per figure, not once per frame
+            self._warned_pyplot = True
+            warnings.warn(
+                f"{who}: the draw function opened {opened} pyplot "
+                f"figure{'s' if opened > 1 else ''} for {self._shown(full)} (now closed): draw "
+                "only on the axes it receives, never with plt.",
+                RuntimeWarning,
+                stacklevel=4,
+            )
 
     def _draw_hint(self, err: Exception) -> str:
         n = self.nrows * self.ncols
@@ -541,11 +641,27 @@ class _FrameFigure:
         return "Fix draw for these values, or leave the value out of the control."
 
     def _encode(self, full: dict) -> bytes:
-        """The PNG of the figure as drawn for ``full``; matplotlib's drawing errors named."""
+        """The PNG of the figure as drawn for ``full``; matplotlib's drawing errors named,
+        and a frame whose pixel size is not the figure's refused (the player shows every
+        frame in the same ``<img width height>``)."""
         try:
-            return _encode_png(self._fig(), palette=self.palette)
+            png = _encode_png(self._fig(), palette=self.palette)
         except Exception as err:
             raise self._drawing_error(full, err) from err
+        size = _png_size(png)
+        if size != self._pixel_size:
+            self._figure = None  # the next frame starts from a new figure of the right size
+            self._axes = None
+            (w, h), (w0, h0) = size, self._pixel_size
+            raise RuntimeError(
+                f"{type(self).__name__}: the frame for {self._shown(full)} is {w} x {h} px, "
+                f"not {w0} x {h0} px (figsize={self.figsize!r} at dpi={self.dpi!r}): the draw "
+                "function changed the figure's size or resolution (set_size_inches, set_dpi, "
+                "...). Every frame must have the same size, the player shows them in one "
+                f"image: pass figsize= and dpi= to {type(self).__name__} instead, and leave "
+                "the figure's size alone in draw."
+            )
+        return png
 
     def _drawing_error(self, full: dict, err: Exception) -> RuntimeError:
         return RuntimeError(
@@ -641,13 +757,34 @@ class _FrameFigure:
 
     def _render_all(self, combos: list[dict]) -> tuple[list[bytes], list[tuple[dict, str]]]:
         frames, overflows = [], []
+        seen: set[bytes] = set()
+        weight = 0  # of the distinct frames in the page, base64
         for values in combos:
             frames.append(self.render(**values))
+            if frames[-1] not in seen:
+                seen.add(frames[-1])
+                weight += 4 * math.ceil(len(frames[-1]) / 3)
+                if weight > self.max_bytes:
+                    self._refuse_weight(weight, len(frames), len(combos))
             if self.layout == "frozen":
                 where = self._overflow()
                 if where is not None:
                     overflows.append((values, where))
         return frames, overflows
+
+    def _refuse_weight(self, weight: int, done: int, total: int) -> None:
+        mb = weight / 1e6
+        so_far = (f"the first {done} of its {total} frames already take {mb:.2f} MB (about "
+                  f"{mb * total / done:.1f} MB for all)" if done < total
+                  else f"its {total} frames take {mb:.2f} MB")
+        raise ValueError(
+            f"{type(self).__name__}: in the page (as base64 PNGs), {so_far}, more than "
+            f"max_bytes={self.max_bytes} ({self.max_bytes / 1e6:.2f} MB for one figure). A "
+            "chapter page should stay under 2.5 MB with all its figures (docs/CHAPTER_GUIDE.md "
+            "section 6; the pilot's largest figure takes about 0.27 MB). Lower dpi (the pilot "
+            f"uses 90), make figsize smaller, {self._fewer_frames_hint}, or raise max_bytes "
+            "if the page can carry the weight."
+        )
 
     def _relayout(self, overflows: list[tuple[dict, str]]) -> None:
         """Panel positions that leave room for every frame's labels.
@@ -800,18 +937,19 @@ class _FrameFigure:
         for c in self.controls:
             label = _esc(c.label)
             value = _esc(c.labels[c.index])
-            out = f'<output class="bpl-value" data-bpl-control="{c.name}">{value}</output>'
+            name = _esc(c.name)  # a Python identifier, but it may be non-ASCII ("η")
+            out = f'<output class="bpl-value" data-bpl-control="{name}">{value}</output>'
             if isinstance(c, Choice):
                 options = "".join(
                     f'<option value="{i}"{" selected" if i == c.index else ""}>{_esc(t)}</option>'
                     for i, t in enumerate(c.labels)
                 )
                 widget = (
-                    f'<select class="bpl-select" data-bpl-control="{c.name}">{options}</select>'
+                    f'<select class="bpl-select" data-bpl-control="{name}">{options}</select>'
                 )
             else:
                 widget = (
-                    f'<input type="range" class="bpl-range" data-bpl-control="{c.name}" '
+                    f'<input type="range" class="bpl-range" data-bpl-control="{name}" '
                     f'min="0" max="{len(c) - 1}" step="1" value="{c.index}" '
                     f'aria-valuetext="{value}">'
                 )
@@ -926,21 +1064,34 @@ class InteractiveFigure(_FrameFigure):
     draw : callable ``draw(axes, **values)``
         Draws onto ``axes``, a tuple of ``nrows * ncols`` fresh matplotlib axes
         (row-major), for the control values given by name. Object-oriented matplotlib
-        only; compute with the core, draw with :mod:`backprop_lab.viz`.
+        only; compute with the core, draw with :mod:`backprop_lab.viz`. Every frame is
+        checked: a panel left blank (no artist, title or axis label, from ``draw`` or the
+        ``background``) is a ``RuntimeError`` naming the panel and the values (call
+        ``ax.set_axis_off()`` to leave one empty on purpose), so is a frame in which
+        ``draw`` drew nothing (it drew with ``plt`` or on a figure of its own) and a
+        frame whose pixel size is not ``figsize * dpi`` (``draw`` resized the figure).
+        pyplot figures that ``draw`` opens are closed (with a ``RuntimeWarning``).
     controls : list of :class:`Slider` / :class:`Choice`
         One or two controls with distinct names.
     nrows, ncols : int
         The panel grid (1 to 4 each).
     figsize : (float, float), optional
-        Inches; default ``(4 * ncols, 3.2 * nrows)``, at most 9 wide.
+        Inches; default ``(4 * ncols, 3.2 * nrows)``, at most 9 wide. With ``dpi``, at
+        least :data:`MIN_PANEL_PIXELS` (50) pixels per panel each way.
     dpi : int
-        Resolution of every frame (default 72: about 10-40 kB per frame).
+        Resolution of every frame (default 72; the pilot chapter uses 90: 7-16 kB per
+        two-panel frame).
     caption : str
         Shown under the figure (plain text). A caption or ``alt`` is required.
     alt : str
         Alt text of the image (default: the caption); the current values are appended.
     max_frames : int
         Refuse to build more frames than this (the product of the controls' lengths).
+    max_bytes : int
+        Refuse frames whose page weight (the distinct frames as base64 PNGs, as the
+        player embeds them) exceeds this many bytes; default :data:`MAX_FIGURE_BYTES`
+        (1 MB: a chapter page should stay under 2.5 MB with all its figures). Checked
+        while the frames are rendered, so a figure far too heavy fails early.
     show_values : bool
         Write the current values as the figure's title, so each frame says what it shows.
     subplot_kw : dict, optional
@@ -996,6 +1147,7 @@ class InteractiveFigure(_FrameFigure):
         layout: str = "frozen",
         palette: bool = True,
         background: Callable | None = None,
+        max_bytes: int = MAX_FIGURE_BYTES,
     ):
         if isinstance(controls, _Control):
             controls = [controls]
@@ -1044,6 +1196,7 @@ class InteractiveFigure(_FrameFigure):
             layout=layout,
             palette=palette,
             background=background,
+            max_bytes=max_bytes,
         )
 
 
@@ -1068,8 +1221,8 @@ class Animation(_FrameFigure):
         Format of the displayed step (e.g. ``"{}"`` or ``"epoch {}"``).
     interval : int
         Milliseconds between steps when playing.
-    nrows, ncols, figsize, dpi, caption, alt, max_frames, show_values, subplot_kw, layout, palette
-        As for :class:`InteractiveFigure`.
+    nrows, ncols, figsize, dpi, caption, alt, max_frames, max_bytes, show_values, subplot_kw
+        As for :class:`InteractiveFigure` (and ``layout``, ``palette``, ``background``).
 
     Examples
     --------
@@ -1107,6 +1260,7 @@ class Animation(_FrameFigure):
         layout: str = "frozen",
         palette: bool = True,
         background: Callable | None = None,
+        max_bytes: int = MAX_FIGURE_BYTES,
     ):
         n_frames = check_positive_int(n_frames, "n_frames", "Animation")
         # a plain int: it goes into the player's JSON
@@ -1131,6 +1285,7 @@ class Animation(_FrameFigure):
             layout=layout,
             palette=palette,
             background=background,
+            max_bytes=max_bytes,
         )
 
     def _call_draw(self, axes, values: dict):
@@ -1188,6 +1343,33 @@ _ARTIST_LISTS = ("lines", "collections", "patches", "texts", "images", "artists"
 
 def _artists(ax) -> list:
     return [a for name in _ARTIST_LISTS for a in getattr(ax, name)]
+
+
+def _is_blank(ax) -> bool:
+    """True if a panel shows nothing but empty axes: no artist, no title or axis label,
+    and not turned off on purpose (``ax.set_axis_off()``)."""
+    if not ax.axison or _artists(ax) or ax.get_legend() is not None:
+        return False
+    texts = [ax.get_title(loc) for loc in ("left", "center", "right")]
+    return not any(texts) and not ax.get_xlabel() and not ax.get_ylabel()
+
+
+def _pyplot_figures() -> set:
+    """The numbers of the open pyplot figures (empty if pyplot was never imported: the
+    widget does not import it)."""
+    plt = sys.modules.get("matplotlib.pyplot")
+    return set(plt.get_fignums()) if plt is not None else set()
+
+
+def _close_new_pyplot_figures(before: set) -> int:
+    """Close the pyplot figures opened since ``before`` was taken (by ``draw``: nothing else
+    runs in between); return how many."""
+    new = _pyplot_figures() - before
+    if new:
+        plt = sys.modules["matplotlib.pyplot"]
+        for num in sorted(new):
+            plt.close(num)
+    return len(new)
 
 
 _GRID_KEYS = ("grid_alpha", "grid_color", "grid_linewidth", "grid_linestyle")

@@ -520,8 +520,12 @@ def test_figure_options_are_checked_up_front(cls, kw, err, match):
 
 
 def test_numpy_integers_are_integers():
+    def draw(axes, a, b):  # on both panels: a blank panel is refused (audit E: 15)
+        for ax in axes:
+            ax.plot([0, a], [0, b])
+
     fig = InteractiveFigure(
-        two_arg,
+        draw,
         [Slider("a", [1, 2]), Slider("b", [1])],
         nrows=np.int64(1),
         ncols=np.int64(2),
@@ -940,3 +944,205 @@ def test_caption_and_alt_must_be_real_text(kw, err, match):
     kw = {"alt": "x", **kw} if "alt" not in kw else kw
     with pytest.raises(err, match=match):
         InteractiveFigure(lambda axes, a: None, [Slider("a", [1])], **kw)
+
+
+# ---------------------------------------------------------------- audit E: 5, 6, 13, 15
+def _pyplot():
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _with_subplots(axes, a):
+    fig, ax = _pyplot().subplots()  # a figure of draw's own, shown by plt.show()
+    ax.plot([0, a])
+    _pyplot().show()
+
+
+def _with_plt_plot(axes, a):
+    _pyplot().plot([0, a])
+
+
+@pytest.mark.parametrize("draw", [_with_subplots, _with_plt_plot])
+def test_a_draw_that_draws_with_pyplot_is_refused_and_its_figures_closed(draw):
+    plt = _pyplot()
+    before = plt.get_fignums()
+    fig = InteractiveFigure(draw, [Slider("a", [1, 2, 3])], figsize=(2, 2), dpi=30, alt="x")
+    with pytest.raises(RuntimeError, match=r"drew nothing on the axes it was given for a=1, "
+                       r"so the frame would be blank. It opened 1 pyplot figure instead"):
+        fig.frames()
+    assert plt.get_fignums() == before
+
+
+def test_a_draw_on_a_figure_of_its_own_or_nothing_is_refused():
+    from matplotlib.figure import Figure
+
+    def own(axes, a):
+        Figure().subplots().plot([0, a])
+
+    for draw in (own, lambda axes, a: None):
+        fig = InteractiveFigure(draw, [Slider("a", [1, 2])], figsize=(2, 2), dpi=30, alt="x")
+        with pytest.raises(RuntimeError, match=r"drew nothing .* not on a figure of its own"):
+            fig.frames()
+
+
+def test_pyplot_figures_opened_besides_drawing_are_closed_with_one_warning():
+    plt = _pyplot()
+    before = plt.get_fignums()
+
+    def draw(axes, a):
+        axes[0].plot([0, a])
+        plt.figure()
+
+    fig = InteractiveFigure(draw, [Slider("a", [1, 2])], figsize=(2, 2), dpi=30, alt="x")
+    with pytest.warns(RuntimeWarning, match="opened 1 pyplot figure .* never with plt") as rec:
+        assert len(fig.frames()) == 2
+    assert len(rec) == 1
+    assert plt.get_fignums() == before
+
+
+def test_a_failing_draw_that_opened_pyplot_figures_leaves_none_open():
+    plt = _pyplot()
+    before = plt.get_fignums()
+
+    def draw(axes, a):
+        plt.figure()
+        raise ValueError("oops")
+
+    fig = InteractiveFigure(draw, [Slider("a", [1])], figsize=(2, 2), dpi=30, alt="x")
+    with pytest.raises(RuntimeError, match="oops"):
+        fig.frames()
+    assert plt.get_fignums() == before
+
+
+@pytest.mark.parametrize(
+    "change",
+    [lambda fig, a: fig.set_size_inches(2 + a, 2), lambda fig, a: fig.set_dpi(30 + 10 * a)],
+)
+def test_frames_of_another_pixel_size_are_refused_naming_draw(change):
+    def draw(axes, a):
+        (ax,) = axes
+        ax.plot([0, a])
+        if a:
+            change(ax.figure, a)
+
+    fig = InteractiveFigure(draw, [Slider("a", [0, 1, 2])], figsize=(2, 2), dpi=30, alt="x")
+    with pytest.raises(RuntimeError, match=r"the frame for a=1 is \d+ x \d+ px, not 60 x 60 px "
+                       r"\(figsize=\(2.0, 2.0\) at dpi=30\): the draw function changed the "
+                       r"figure's size or resolution"):
+        fig.frames()
+    # the live face says it too, and a value whose draw leaves the size alone still renders
+    assert fig.render(a=0)[:8] == PNG_SIGNATURE
+
+
+def test_a_panel_left_empty_is_refused_unless_turned_off():
+    def one_panel(axes, a):
+        axes[0].plot([0, a])
+
+    fig = InteractiveFigure(one_panel, [Slider("a", [1, 2])], ncols=2, dpi=30, alt="x")
+    with pytest.raises(RuntimeError, match=r"left panel 2 of 2 empty for a=1 .*"
+                       r"axes\[1\].set_axis_off\(\)"):
+        fig.frames()
+
+    def turned_off(axes, a):
+        axes[0].plot([0, a])
+        axes[1].set_axis_off()
+
+    fig = InteractiveFigure(turned_off, [Slider("a", [1, 2])], ncols=2, dpi=30, alt="x")
+    assert len(fig.frames()) == 2
+
+
+def test_a_frame_that_shows_only_the_background_is_allowed():
+    def background(axes):
+        axes[0].plot([0, 1], [0, 1], color="0.5")
+
+    def draw_frame(axes, step):
+        if step:
+            axes[0].plot([0, step], [1, 0])
+
+    anim = Animation(draw_frame, 3, background=background, figsize=(2, 2), dpi=30, alt="x")
+    assert len(anim.frames()) == 3
+
+
+@pytest.mark.parametrize(
+    "kw",
+    [
+        {"figsize": (0.01, 0.01)},
+        {"figsize": (1, 1), "dpi": 40},
+        {"figsize": (3, 2), "dpi": 40, "ncols": 3},  # 40 px per panel
+    ],
+)
+def test_a_frame_too_small_to_show_a_panel_is_refused_up_front(kw):
+    with pytest.raises(ValueError, match=r"would make frames of \d+ x \d+ px .*at least "
+                       r"50 x 50 px per panel\)\. Make the figure larger"):
+        InteractiveFigure(lambda axes, a: None, [Slider("a", [1])], alt="x", **kw)
+
+
+def test_the_page_weight_of_one_figure_is_bounded():
+    calls = []
+
+    def draw(axes, a):
+        calls.append(a)
+        axes[0].imshow(np.random.default_rng(a).random((40, 40)))  # noise: big PNGs
+
+    controls = [Slider("a", list(range(20)))]
+    fig = InteractiveFigure(draw, controls, figsize=(3, 3), dpi=60, alt="x", max_bytes=60_000)
+    with pytest.raises(ValueError, match=r"in the page \(as base64 PNGs\), the first \d+ of its "
+                       r"20 frames already take 0.0\d MB \(about \d.\d MB for all\), more than "
+                       r"max_bytes=60000 .* Lower dpi"):
+        fig.frames()
+    assert len(calls) < 20  # it stops as soon as the budget is exceeded
+    # the default leaves room for a few such figures on a 2.5 MB page
+    from backprop_lab import widgets
+
+    assert 0.5e6 <= widgets.MAX_FIGURE_BYTES <= 1.25e6
+    assert InteractiveFigure(draw, controls, figsize=(3, 3), dpi=60, alt="x").max_bytes == (
+        widgets.MAX_FIGURE_BYTES)
+
+
+@pytest.mark.parametrize("bad", [0, -1, 1.5, "1MB", True])
+def test_max_bytes_must_be_a_positive_integer(bad):
+    with pytest.raises(ValueError, match="max_bytes to be a positive integer"):
+        InteractiveFigure(lambda axes, a: None, [Slider("a", [1])], alt="x", max_bytes=bad)
+    with pytest.raises(ValueError, match="max_bytes to be a positive integer"):
+        Animation(lambda axes, step: None, 2, alt="x", max_bytes=bad)
+
+
+def test_the_max_frames_message_estimates_the_weight_from_figsize_and_dpi():
+    controls = [Slider("a", list(range(61)))]
+    with pytest.raises(ValueError) as small:
+        InteractiveFigure(lambda axes, a: None, controls, alt="x")
+    with pytest.raises(ValueError) as big:
+        InteractiveFigure(lambda axes, a: None, controls, alt="x", dpi=300, nrows=2, ncols=2)
+    assert "10 kB at dpi=72" not in str(small.value)
+    assert "at figsize=(4.0, 3.2) and dpi=72, roughly 8 kB each" in str(small.value)
+    # the audit measured about 9 MB for 60 such frames (2 x 2 panels at dpi=300)
+    estimate = float(str(big.value).split("so about ")[1].split(" MB")[0])
+    assert 4.5 <= estimate <= 18
+
+
+def test_unicode_control_names_keep_the_html_ascii():
+    fig = InteractiveFigure(
+        lambda axes, η: axes[0].plot([0, η]), [Slider("η", [1, 2])], figsize=(2, 2), dpi=30,
+        alt="x",
+    )
+    html = fig.to_html()
+    html.encode("ascii")
+    (rng,) = DOM(html).find("input", "bpl-range")
+    assert rng["data-bpl-control"] == "η"  # the attribute's value, once parsed
+    assert 'data-bpl-control="&#951;"' in html
+
+
+@pytest.mark.browser
+def test_a_unicode_control_name_works_in_chromium(browser):
+    fig = InteractiveFigure(
+        lambda axes, η: axes[0].plot([0, η]), [Slider("η", [1, 2])], figsize=(2, 2), dpi=30,
+        alt="x",
+    )
+    page, errors, _ = open_page(browser, fig.to_html())
+    page.locator("input.bpl-range").focus()
+    page.keyboard.press("ArrowRight")
+    assert page.locator("div.bpl-player").get_attribute("data-bpl-frame") == "1"
+    assert page.locator("output.bpl-value").text_content() == "2"
+    assert errors == []
+    page.close()
