@@ -58,6 +58,7 @@ __all__ = [
     "plot_lr_sweep",
     "plot_schedules",
     "value_badge",
+    "ZERO_LABEL",
 ]
 
 #: Okabe & Ito (2008), "Color Universal Design": distinguishable with every common

@@ -648,3 +648,7 @@ def test_schedules_with_ax_none_validate_before_making_a_figure():
     with pytest.raises(TypeError, match="str"):
         viz.plot_schedules([0, 1], {1: [0.1, 0.2]})
     assert plt.get_fignums() == before
+
+
+def test_zero_label_is_public():
+    assert "ZERO_LABEL" in viz.__all__ and viz.ZERO_LABEL == "0 (below the log axis)"
