@@ -836,3 +836,24 @@ def test_backward_refuses_an_infinite_local_derivative_and_leaves_grads_alone(x0
     with pytest.raises(NonFiniteError, match=r"Value.backward\(\): the " + match):
         z.backward()
     assert x.grad == 2.0 and z.grad == 0.0
+
+
+@pytest.mark.parametrize(
+    ("build", "x0", "expected"),
+    [
+        (lambda x, y: (x + 1) * x, 2.0, 5.0),  # d/dx (x^2 + x) = 2x + 1
+        (lambda x, y: x * y + x, 2.0, 4.0),  # y + 1 with y = 3
+        (lambda x, y: (x + y) + (x + y) * x, 2.0, 8.0),  # 1 + (2x + y) = 1 + 7
+    ],
+)
+def test_a_node_used_twice_accumulates_its_gradient(build, x0, expected):
+    x, y = Value(x0), Value(3.0)
+    build(x, y).backward()
+    assert x.grad == pytest.approx(expected)
+
+
+def test_neuron_weights_are_uniform_in_plus_minus_one_over_sqrt_n_in():
+    neuron = Neuron(100, rng=0)
+    w = np.array([v.data for v in neuron.w])
+    assert np.abs(w).max() <= 0.1
+    assert np.abs(w).max() > 0.08

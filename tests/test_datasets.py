@@ -274,3 +274,22 @@ def test_noise_so_large_that_samples_overflow_is_refused(make):
     with np.errstate(over="ignore", invalid="ignore"), pytest.raises(
             ValueError, match=r"noise=1e\+308 is so large that some samples overflowed"):
         make(50, noise=1e308, rng=0)
+
+
+def test_spiral_points_lie_on_their_arms():
+    """Without noise, arm k has its points at (r sin t, r cos t) with t = 4k + 4r."""
+    X, y = make_spirals(90, n_classes=3, noise=0.0, rng=0)
+    r = np.linalg.norm(X, axis=1)
+    theta = 4 * y + 4 * r
+    np.testing.assert_allclose(X, np.column_stack([r * np.sin(theta), r * np.cos(theta)]),
+                               atol=1e-12)
+
+
+def test_circles_have_no_duplicate_points():
+    X, _ = make_circles(40, noise=0.0, rng=0)
+    assert len(np.unique(X.round(12), axis=0)) == len(X)
+
+
+@pytest.mark.parametrize(("n", "counts"), [(5, [2, 3]), (7, [3, 4]), (6, [3, 3])])
+def test_moons_of_an_odd_size(n, counts):
+    assert np.bincount(make_moons(n, rng=0)[1]).tolist() == counts

@@ -211,3 +211,34 @@ def test_a_layer_too_large_for_memory_says_how_large():
     with pytest.raises(MemoryError, match=r"Dense\(1000000 -> 1000000\): W has 1000000 x 1000000 "
                                           r"weights, 7.45e\+03 GiB in float64"):
         Dense(10**6, 10**6)
+
+
+def test_leaky_relu_gradient_at_exactly_zero_is_alpha():
+    """torch's convention: LeakyReLU'(0) = negative_slope (ReLU'(0) = 0)."""
+    layer = LeakyReLU(0.1)
+    layer.forward(np.array([[0.0, -0.0, 1.0]]))
+    np.testing.assert_array_equal(layer.backward(np.array([[2.0, 2.0, 2.0]])), [[0.2, 0.2, 2.0]])
+    relu = ReLU()
+    relu.forward(np.array([[0.0, 1.0]]))
+    np.testing.assert_array_equal(relu.backward(np.array([[2.0, 2.0]])), [[0.0, 2.0]])
+
+
+def test_relative_error_values():
+    from backprop_lab.gradcheck import relative_error
+
+    assert relative_error(np.array([2.0]), np.array([1.0])) == pytest.approx(1 / 3)
+    assert relative_error(np.array([0.0]), np.array([1.0])) == pytest.approx(1.0)
+    assert relative_error(np.zeros(3), np.zeros(3)) == 0.0
+
+
+def test_gradcheck_fails_when_one_array_of_several_is_wrong():
+    class WrongBias(Dense):
+        def _backward(self, dY):
+            dX = super()._backward(dY)
+            self.grads["b"] *= 2.0
+            return dX
+
+    X = np.random.default_rng(0).standard_normal((4, 3))
+    result = gradcheck(WrongBias(3, 2, rng=0), X, rng=0)
+    assert result.errors["W"] < 1e-7 and result.errors["b"] > 0.1
+    assert not result.passed

@@ -165,3 +165,8 @@ def test_label_encodings_too_large_for_memory_are_refused():
     with pytest.raises(ValueError, match=r"one_hot\(\): the one-hot array of shape "
                                          r"\(90000, 90000\) would take 60.3 GiB"):
         one_hot(np.arange(90000))
+
+
+def test_confusion_matrix_refuses_a_negative_predicted_label():
+    with pytest.raises(ValueError, match="labels >= 0"):
+        confusion_matrix([1, 1], [-1, 1])

@@ -205,3 +205,51 @@ def test_bce_of_a_certain_mistake_is_100():
     loss = BinaryCrossEntropy()
     assert loss.forward(np.array([[0.0], [1.0]]), np.array([[1.0], [0.0]])) == 100.0
     assert np.isfinite(loss.backward()).all()
+
+
+def test_trace_symbols_of_a_network_that_starts_with_an_activation():
+    net = Network([Tanh(), Dense(2, 1, rng=0)])
+    trace = net.trace(np.ones((1, 2)), dY=np.ones((1, 1)))
+    assert [step.symbol for step in trace.steps][:3] == ["X", "A1", "Z2"]
+
+
+def test_predict_between_forward_and_backward_leaves_the_cache_alone():
+    """net.predict(X2) must not replace the cache of net.forward(X1): backward still gives the
+    gradients of X1."""
+    rng = np.random.default_rng(0)
+    X1, X2 = rng.standard_normal((4, 3)), rng.standard_normal((4, 3))
+    dY = rng.standard_normal((4, 2))
+    net = Network([Dense(3, 5, rng=1), Tanh(), Dense(5, 2, rng=2)])
+    net.forward(X1)
+    expected = net.backward(dY)
+    W_grad = net.layers[0].grads["W"].copy()
+    net.forward(X1)
+    net.predict(X2)
+    np.testing.assert_array_equal(net.backward(dY), expected)
+    np.testing.assert_array_equal(net.layers[0].grads["W"], W_grad)
+
+
+def test_a_custom_layer_that_changes_the_width_before_the_first_dense():
+    """X is checked against the first Dense only when nothing before it changes the width."""
+    from backprop_lab import Layer
+
+    class Duplicate(Layer):
+        """[x, x]: doubles the number of columns."""
+
+        def _forward(self, X):
+            self.cache = {"X": X}
+            return np.hstack([X, X])
+
+        _predict = _forward
+
+        def _backward(self, dY):
+            half = dY.shape[1] // 2
+            return dY[:, :half] + dY[:, half:]
+
+        def _output_shape(self, cache):
+            n, d = cache["X"].shape
+            return (n, 2 * d)
+
+    net = Network([Duplicate(), Dense(4, 1, rng=0)])
+    X = np.random.default_rng(0).standard_normal((3, 2))  # 2 columns, not Dense's 4
+    np.testing.assert_allclose(net.predict(X), np.hstack([X, X]) @ net.layers[1].params["W"])

@@ -292,3 +292,26 @@ def test_step_refuses_a_rebound_gradient_of_another_shape_before_updating(make):
     net.layers[1].grads["W"] = np.zeros((8, 1))  # re-bound correctly: fine
     opt.step()
     assert opt.t == 1
+
+
+def test_adam_moments_are_torch_exp_avg_and_exp_avg_sq():
+    """After one step from zero moments: exp_avg = (1-beta1) g and exp_avg_sq = (1-beta2) g^2
+    (torch's state), although Adam stores them rescaled."""
+    net = Network([Dense(3, 2, rng=0)])
+    opt = Adam(net, lr=0.01, betas=(0.8, 0.95))
+    g = np.random.default_rng(1).standard_normal((3, 2))
+    net.layers[0].grads["W"][:] = g
+    net.layers[0].grads["b"][:] = 0.0
+    opt.step()
+    np.testing.assert_allclose(opt.exp_avg[0], 0.2 * g, rtol=1e-12)
+    np.testing.assert_allclose(opt.exp_avg_sq[0], 0.05 * g**2, rtol=1e-12)
+
+
+def test_zero_grad_clears_the_same_arrays_in_place():
+    net = Network([Dense(3, 2, rng=0)])
+    opt = SGD(net, lr=0.1)
+    held = net.layers[0].grads["W"]
+    held[:] = 1.0
+    opt.zero_grad()
+    assert net.layers[0].grads["W"] is held
+    assert not held.any()

@@ -175,3 +175,22 @@ def test_standardizer_refuses_a_result_that_overflows():
         s.transform(np.array([[1e10]], np.float32))
     with pytest.raises(ValueError, match=r"inverse_transform\(\): the result overflows float64"):
         Standardizer().fit(np.array([[0.0], [1e150]])).inverse_transform(np.array([[1e200]]))
+
+
+def test_stratified_rounding_gives_the_largest_remainders_first():
+    """Class counts 6, 3, 1 and 3 test samples: exact shares 1.8, 0.9, 0.3 round to 2, 1, 0."""
+    y = np.array([0] * 6 + [1] * 3 + [2])
+    X = np.arange(10.0).reshape(-1, 1)
+    _, _, _, y_test = train_test_split(X, y, test_size=3, stratify=True, rng=0)
+    assert np.bincount(y_test, minlength=3).tolist() == [2, 1, 0]
+
+
+def test_a_stratified_training_set_is_shuffled():
+    y = np.repeat([0, 1, 2], 20)
+    X = np.arange(60.0).reshape(-1, 1)
+    orders = []
+    for seed in (0, 1):
+        _, _, y_train, _ = train_test_split(X, y, test_size=0.25, stratify=True, rng=seed)
+        assert np.any(np.diff(y_train) < 0), "the training labels come sorted by class"
+        orders.append(y_train)
+    assert not np.array_equal(*orders)

@@ -281,3 +281,11 @@ def test_a_truncated_file_leaves_no_file_open(tmp_path):
             load(path)
         gc.collect()
     assert not [w for w in caught if issubclass(w.category, ResourceWarning)]
+
+
+def test_save_refuses_a_subclass_of_a_built_in_layer(tmp_path):
+    class MyDense(Dense):
+        pass
+
+    with pytest.raises(TypeError, match="cannot store layer 0"):
+        save(Network([MyDense(2, 1, rng=0)]), tmp_path / "net.npz")

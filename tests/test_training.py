@@ -590,3 +590,92 @@ def test_bad_callbacks_are_refused_before_any_epoch_trains():
     history = bl.fit(net, "cross_entropy", opt, X, y, epochs=2, batch_size=8,
                      callbacks=[lambda epoch, history, extra=None: False])
     assert len(history) == 2
+
+
+def _early_stopping_run(es, losses, net=None):
+    """Feed EarlyStopping a history by hand: epoch k sets W to k and records losses[k-1]."""
+    net = net or Network([Dense(1, 1, rng=0)])
+    history = History(classifier=False, validation=False)
+    es.on_train_begin(net, history)
+    stops = []
+    for epoch, loss in enumerate(losses, start=1):
+        net.layers[0].params["W"][:] = epoch
+        history.epoch.append(epoch)
+        history.loss.append(loss)
+        stops.append(es.on_epoch_end(epoch, history))
+    es.on_train_end(net, history)
+    return net, stops
+
+
+def test_early_stopping_min_delta_on_a_loss():
+    """An improvement must beat best - min_delta: 1.0 -> 0.9 is none with min_delta = 0.5."""
+    es = EarlyStopping(monitor="loss", patience=1, min_delta=0.5, restore_best=False)
+    _, stops = _early_stopping_run(es, [1.0, 0.9])
+    assert stops == [False, True] and es.best == 1.0 and es.best_epoch == 1
+
+
+def test_early_stopping_restores_the_best_weights_also_when_training_ran_to_the_end():
+    es = EarlyStopping(monitor="loss", patience=10)
+    net, stops = _early_stopping_run(es, [0.5, 0.7, 0.9])
+    assert not any(stops) and es.stopped_epoch is None
+    assert net.layers[0].params["W"][0, 0] == 1.0  # the weights of epoch 1, the best
+
+
+def test_early_stopping_ignores_a_nan_first_value():
+    es = EarlyStopping(monitor="loss", patience=5, restore_best=False)
+    _early_stopping_run(es, [float("nan")])
+    assert es.best is None
+
+
+def test_stopped_early_is_false_when_a_callback_stops_at_the_last_epoch():
+    class StopAt(Callback):
+        def __init__(self, at):
+            self.at = at
+
+        def on_epoch_end(self, epoch, history):
+            return epoch == self.at
+
+    X, y = np.ones((4, 1)), np.zeros((4, 1))
+    for at, early in [(3, False), (2, True)]:
+        net = Network([Dense(1, 1, rng=0)])
+        history = fit(net, MSE(), SGD(net, lr=0.01), X, y, epochs=3, batch_size=4,
+                      callbacks=[StopAt(at)])
+        assert history.stopped_early is early and len(history.epoch) == at
+
+
+def test_accuracy_of_several_binary_outputs_counts_each_output():
+    """BCE with y of shape (n, 3): accuracy is the share of correct (sample, output) pairs,
+    of the weights before each step (one batch) and after the epoch for validation."""
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((8, 2))
+    y = rng.integers(0, 2, (8, 3)).astype(float)
+    net = Network([Dense(2, 3, rng=1), Sigmoid()])
+    before = np.mean((net.predict(X) >= 0.5) == (y >= 0.5))
+    history = fit(net, BinaryCrossEntropy(), SGD(net, lr=0.1), X, y, epochs=1, batch_size=8,
+                  shuffle=False, validation=(X, y))
+    after = np.mean((net.predict(X) >= 0.5) == (y >= 0.5))
+    assert history.accuracy == [pytest.approx(before)]
+    assert history.val_accuracy == [pytest.approx(after)]
+
+
+def test_a_probability_of_exactly_one_half_counts_as_class_1():
+    """As predict_labels: p >= 0.5 is class 1. A zero network gives p = 0.5 for every sample."""
+    net = Network([Dense(2, 1, init="zeros"), Sigmoid()])
+    X, y = np.ones((4, 2)), np.ones((4, 1))
+    history = fit(net, BinaryCrossEntropy(), SGD(net, lr=1e-9), X, y, epochs=1, batch_size=4)
+    assert history.accuracy == [1.0]
+
+
+def test_lr_range_test_stops_at_four_times_the_lowest_smoothed_loss():
+    """Every smoothed loss but the last is within stop_factor times the lowest so far; the last
+    (where the test stopped early) is above it."""
+    X, y = bl.datasets.load_digits()
+    X = (X - X.mean(axis=0)) / (X.std(axis=0) + 1e-8)
+    net = Network([Dense(64, 32, init="he", rng=0), ReLU(), Dense(32, 10, rng=1)])
+    lrs, loss = bl.lr_range_test(net, SoftmaxCrossEntropy(), X, y, lr_low=1e-4, lr_high=10.0,
+                                 batch_size=16, seed=0)
+    assert len(lrs) < len(X) // 16  # it stopped early
+    running_min = np.minimum.accumulate(loss)
+    assert np.all(loss[:-1] <= 4.0 * running_min[:-1])
+    assert loss[-1] > 4.0 * running_min[-1]
+    assert running_min[-1] < 0.5 * loss[0]  # the minimum is well below the first value
