@@ -275,6 +275,16 @@ MIN_PANEL_PIXELS = 50
 MAX_FIGURE_BYTES = 1_000_000
 
 
+def _check_budget(value, name: str, meaning: str, who: str) -> int:
+    """A frame or byte budget: a positive integer (``TypeError`` if not an integer)."""
+    message = f"{who} expected {name} to be a positive integer ({meaning}), got {value!r}."
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(message)
+    if value < 1:
+        raise ValueError(message)
+    return int(value)
+
+
 def _estimate_frame_kb(figsize, dpi, n_panels: int, palette: bool) -> float:
     """A rough page weight (base64 kB) of one frame: PNG size grows about with the length
     of the drawn lines, i.e. with the square root of the pixel count (measured on line and
@@ -369,23 +379,9 @@ class _FrameFigure:
                 "docs/CHAPTER_GUIDE.md section 2). Pass caption='...' and alt='...' "
                 "describing what the figure shows."
             )
-        if (
-            isinstance(max_frames, bool)
-            or not isinstance(max_frames, numbers.Integral)
-            or max_frames < 1
-        ):
-            raise ValueError(
-                f"{who} expected max_frames to be a positive integer, got {max_frames!r}."
-            )
-        if (
-            isinstance(max_bytes, bool)
-            or not isinstance(max_bytes, numbers.Integral)
-            or max_bytes < 1
-        ):
-            raise ValueError(
-                f"{who} expected max_bytes to be a positive integer (the page weight of the "
-                f"frames, in bytes), got {max_bytes!r}."
-            )
+        max_frames = _check_budget(max_frames, "max_frames", "the number of frames", who)
+        max_bytes = _check_budget(max_bytes, "max_bytes", "the page weight of the frames, in "
+                                  "bytes", who)
         n_frames = math.prod(len(c) for c in controls)
         if n_frames > max_frames:
             sizes = " x ".join(f"{c.name}: {len(c)} values" for c in controls)

@@ -1100,12 +1100,21 @@ def test_the_page_weight_of_one_figure_is_bounded():
         widgets.MAX_FIGURE_BYTES)
 
 
-@pytest.mark.parametrize("bad", [0, -1, 1.5, "1MB", True])
-def test_max_bytes_must_be_a_positive_integer(bad):
-    with pytest.raises(ValueError, match="max_bytes to be a positive integer"):
+@pytest.mark.parametrize(
+    ("bad", "error"),
+    [(0, ValueError), (-1, ValueError), (1.5, TypeError), ("1MB", TypeError), (True, TypeError)],
+)
+def test_max_bytes_must_be_a_positive_integer(bad, error):
+    with pytest.raises(error, match="max_bytes to be a positive integer"):
         InteractiveFigure(lambda axes, a: None, [Slider("a", [1])], alt="x", max_bytes=bad)
-    with pytest.raises(ValueError, match="max_bytes to be a positive integer"):
+    with pytest.raises(error, match="max_bytes to be a positive integer"):
         Animation(lambda axes, step: None, 2, alt="x", max_bytes=bad)
+
+
+@pytest.mark.parametrize(("bad", "error"), [(2.5, TypeError), (False, TypeError)])
+def test_max_frames_must_be_an_integer(bad, error):
+    with pytest.raises(error, match="max_frames to be a positive integer"):
+        InteractiveFigure(lambda axes, a: None, [Slider("a", [1])], alt="x", max_frames=bad)
 
 
 def test_the_max_frames_message_estimates_the_weight_from_figsize_and_dpi():
