@@ -8,7 +8,7 @@ targets of shape ``(n_samples, 1)``.
 Randomness comes only from ``rng`` (an integer seed or a
 ``numpy.random.Generator``), never from the global ``np.random`` state: the same
 seed gives the same bits. The toy sets are shuffled, so that any slice of them is
-a fair sample of every class.
+a fair sample of every class, and have at most :data:`MAX_TOY_SAMPLES` samples.
 
 :func:`load_digits` reads a copy of the UCI handwritten digits that ships inside
 the package (``backprop_lab/data/digits.npz``); nothing is downloaded.
@@ -41,6 +41,23 @@ __all__ = [
     "make_regression_curve",
     "load_digits",
 ]
+
+
+#: The largest ``n_samples`` of a toy set: 10**8 samples of two float64 features already take
+#: 1.6 GB (2.4 GB with the labels), far beyond what a toy problem needs.
+MAX_TOY_SAMPLES = 10**8
+
+
+def _check_n_samples(n_samples, who: str) -> int:
+    """``n_samples`` as a positive int, at most :data:`MAX_TOY_SAMPLES`."""
+    n_samples = check_positive_int(n_samples, "n_samples", who)
+    if n_samples > MAX_TOY_SAMPLES:
+        raise ValueError(
+            f"{who} expected n_samples <= {MAX_TOY_SAMPLES:,} for a toy data set, got "
+            f"{n_samples:,}, which would need about {24 * n_samples / 1e9:,.0f} GB. Ask for "
+            "fewer samples: a few hundred to a few thousand show every effect in the book."
+        )
+    return n_samples
 
 
 def _split_evenly(n_samples: int, n_parts: int) -> list[int]:
@@ -99,7 +116,7 @@ def make_xor(n_samples: int = 200, *, noise: float = 0.2, rng=None):
     True
     """
     who = "make_xor"
-    n_samples = check_positive_int(n_samples, "n_samples", who)
+    n_samples = _check_n_samples(n_samples, who)
     noise = check_positive_float(noise, "noise", who, allow_zero=True)
     gen = check_rng(rng, who)
     corners = np.array([[1.0, 1.0], [-1.0, -1.0], [1.0, -1.0], [-1.0, 1.0]])
@@ -145,7 +162,7 @@ def make_moons(n_samples: int = 200, *, noise: float = 0.1, rng=None):
     ((100, 2), [50, 50])
     """
     who = "make_moons"
-    n_samples = check_positive_int(n_samples, "n_samples", who)
+    n_samples = _check_n_samples(n_samples, who)
     noise = check_positive_float(noise, "noise", who, allow_zero=True)
     gen = check_rng(rng, who)
     n_out = n_samples // 2
@@ -200,7 +217,7 @@ def make_circles(n_samples: int = 200, *, noise: float = 0.05, factor: float = 0
     [1.0, 1.0, 1.0, 1.0, 1.0, 0.5, 0.5, 0.5, 0.5, 0.5]
     """
     who = "make_circles"
-    n_samples = check_positive_int(n_samples, "n_samples", who)
+    n_samples = _check_n_samples(n_samples, who)
     noise = check_positive_float(noise, "noise", who, allow_zero=True)
     factor = check_positive_float(factor, "factor", who)
     if factor >= 1.0:
@@ -266,7 +283,7 @@ def make_spirals(n_samples: int = 300, *, n_classes: int = 3, noise: float = 0.2
     ((300, 2), [100, 100, 100])
     """
     who = "make_spirals"
-    n_samples = check_positive_int(n_samples, "n_samples", who)
+    n_samples = _check_n_samples(n_samples, who)
     n_classes = check_positive_int(n_classes, "n_classes", who, minimum=2)
     noise = check_positive_float(noise, "noise", who, allow_zero=True)
     gen = check_rng(rng, who)
@@ -315,7 +332,7 @@ def make_regression_curve(n_samples: int = 100, *, noise: float = 0.1, rng=None)
     ((50, 1), (50, 1), True)
     """
     who = "make_regression_curve"
-    n_samples = check_positive_int(n_samples, "n_samples", who)
+    n_samples = _check_n_samples(n_samples, who)
     noise = check_positive_float(noise, "noise", who, allow_zero=True)
     gen = check_rng(rng, who)
     X = np.sort(gen.uniform(-np.pi, np.pi, n_samples)).reshape(-1, 1)

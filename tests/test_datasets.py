@@ -293,3 +293,11 @@ def test_circles_have_no_duplicate_points():
 @pytest.mark.parametrize(("n", "counts"), [(5, [2, 3]), (7, [3, 4]), (6, [3, 3])])
 def test_moons_of_an_odd_size(n, counts):
     assert np.bincount(make_moons(n, rng=0)[1]).tolist() == counts
+
+
+@pytest.mark.parametrize("make", [make_xor, make_moons, make_circles, make_spirals,
+                                  make_regression_curve])
+def test_a_huge_n_samples_is_refused_before_allocating(make):
+    with pytest.raises(ValueError, match=r"n_samples <= 100,000,000 .* got 10,000,000,000,000"):
+        make(10**13)
+    assert len(make(datasets.MAX_TOY_SAMPLES // 10**6)[0]) == 100  # the limit is not tiny
