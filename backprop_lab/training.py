@@ -294,6 +294,13 @@ def _forward(layers, X: np.ndarray) -> np.ndarray:
     return A
 
 
+def _batch_loss(loss: Loss) -> Callable:
+    """The loss for one batch whose targets were checked once, up front: ``loss._forward``
+    (no checks), unless the loss is a subclass with its own ``forward()``, which then sees
+    every batch."""
+    return loss._forward if type(loss).forward is Loss.forward else loss.forward
+
+
 def _n_correct(loss: Loss, Y_hat: np.ndarray, y: np.ndarray) -> int:
     if isinstance(loss, SoftmaxCrossEntropy):
         return int(np.count_nonzero(Y_hat.argmax(axis=1) == y))
@@ -540,9 +547,7 @@ def fit(
     n_batches = len(bounds)
     batch_lr = schedule is not None and schedule_every == "batch"
     batch_losses = history.batch_loss
-    # y was checked against the loss once, above: batches skip the checks, unless the loss
-    # is a subclass with its own forward(), which then sees every batch.
-    batch_loss = loss._forward if type(loss).forward is Loss.forward else loss.forward
+    batch_loss = _batch_loss(loss)  # y was checked against the loss once, above
 
     for cb in callbacks:
         cb.on_train_begin(net, history)
@@ -567,9 +572,7 @@ def fit(
                         # one gather per batch: measured faster than permuting X whole
                         idx = perm[start:stop]
                         Xb, yb = X.take(idx, axis=0), y.take(idx, axis=0)
-                    A = Xb
-                    for layer in layers:
-                        A = layer._forward(A)
+                    A = _forward(layers, Xb)
                     try:
                         L = batch_loss(A, yb)
                     except ValueError:
@@ -735,7 +738,7 @@ def lr_range_test(
     lrs = np.geomspace(lr_low, lr_high, n_batches)
     # X and y were checked above: each batch runs the layers and the loss without checks, as
     # in fit(), so that any error the loss raises (BCE given values outside [0, 1]) is real
-    batch_loss = loss._forward if type(loss).forward is Loss.forward else loss.forward
+    batch_loss = _batch_loss(loss)
     smoothed: list[float] = []
     average = 0.0
     with np.errstate(over="ignore", invalid="ignore"):  # the last, too large rates overflow
