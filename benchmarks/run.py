@@ -384,6 +384,18 @@ def bench_chapter():
         report("built page weight", "not built", "run make book", None)
 
 
+def adam_update_kind() -> str:
+    """Which code runs Adam's update on large parameters: the compiled kernel or numpy's."""
+    from backprop_lab import _kernels
+
+    if _kernels.adam_kernel() is None:
+        return ("numpy, ten passes (numba not installed, or BACKPROP_LAB_NO_NUMBA set): "
+                "expect Adam / SGD near 1.4")
+    import numba
+
+    return f"compiled by numba {numba.__version__}, one pass (backprop_lab/_kernels.py)"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller data, 3 epochs")
@@ -400,6 +412,7 @@ def main() -> int:
             for i in threadpool_info() if i["user_api"] == "blas"]
     print(f"backprop_lab {bl.__version__}, numpy {np.__version__} ({', '.join(blas)}), "
           f"torch {torch.__version__ if torch else 'not installed'}; {threads} threads each")
+    print(f"Adam's update: {adam_update_kind()}")
     if os.environ.get("BPL_BENCH_REMOVED"):
         print(f"(run without {os.environ['BPL_BENCH_REMOVED']}, which this machine sets: numpy's "
               "BLAS uses the kernels it picks itself; --keep-blas-env keeps them)")

@@ -128,3 +128,13 @@ def test_alternating_takes_turns_and_drops_the_warm_up(bench):
     a, b = bench.alternating([run("a"), run("b")], epochs=2)
     assert calls == [("a", 0), ("b", 0), ("a", 1), ("b", 1), ("a", 2), ("b", 2)]
     assert a == b == [1.0, 2.0]  # epoch 0 is the warm-up
+
+
+def test_the_report_says_which_code_runs_adams_update(bench, monkeypatch):
+    from backprop_lab import _kernels
+
+    monkeypatch.setattr(_kernels, "_adam", None)
+    assert bench.adam_update_kind().startswith("numpy, ten passes")
+    pytest.importorskip("numba")
+    monkeypatch.setattr(_kernels, "_adam", _kernels._UNSET)
+    assert bench.adam_update_kind().startswith("compiled by numba")

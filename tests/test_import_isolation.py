@@ -1,4 +1,5 @@
-"""`import backprop_lab` loads numpy only: no plotting, widgets, IPython, torch or sklearn."""
+"""`import backprop_lab` loads numpy only: no plotting, widgets, IPython, torch, sklearn or
+numba (which Adam loads at its first large step)."""
 
 import json
 import subprocess
@@ -14,5 +15,5 @@ def test_core_import_loads_numpy_only():
     loaded = set(json.loads(out.stdout))
     assert "numpy" in loaded and "backprop_lab" in loaded
     forbidden = {"matplotlib", "ipywidgets", "IPython", "torch", "sklearn", "tqdm", "scipy",
-                 "pandas"}
+                 "pandas", "numba", "llvmlite"}
     assert not loaded & forbidden, f"import backprop_lab loaded {sorted(loaded & forbidden)}"
