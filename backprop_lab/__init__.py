@@ -1,7 +1,7 @@
 """backprop_lab: backpropagation step by step, in numpy.
 
-The numerical core imports numpy only (Adam's first large step may load numba, if installed,
-to run numpy's very arithmetic in one pass: see :mod:`backprop_lab._kernels`). Plotting lives
+The numerical core imports numpy only (an optimizer's first large step may load numba, if
+installed, to run numpy's very arithmetic in one pass: see :mod:`backprop_lab._kernels`). Plotting lives
 in :mod:`backprop_lab.viz` and the interactive figures in :mod:`backprop_lab.widgets`; import
 them explicitly.
 

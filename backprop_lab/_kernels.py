@@ -1,20 +1,24 @@
-"""Compiled kernels: the same arithmetic as the numpy code, in one pass over memory.
+"""Compiled kernels: the optimizers' numpy arithmetic, in one pass over memory.
 
 An optimizer step is memory-bound: every numpy operation such as ``np.add(n, g, out=n)``
-streams whole arrays through the cache, and Adam's update takes ten of them per parameter.
-A loop compiled by numba does the ten operations on each element while it is in a register:
-one pass instead of ten, about four times faster on the MNIST-sized network of
-``make bench``.
+streams whole arrays through the cache, and Adam's update takes ten of them per parameter
+(RMSProp's nine, SGD's two to six). A loop compiled by numba does all the operations on each
+element while it is in a register: one pass instead of ten, about four times faster for Adam
+on the MNIST-sized network of ``make bench``.
 
-The kernels compute exactly what the numpy code beside them computes, operation for
+Each loop below computes exactly what its optimizer's numpy code computes, operation for
 operation and rounding for rounding (every operation is an IEEE one, done in the arrays'
 dtype, and nothing is fused into an FMA), so a result never depends on whether numba is
-installed; ``tests/test_optim.py`` checks the two paths bit for bit. The numpy code remains
-the reference the book prints.
+installed; ``tests/test_kernels.py`` checks the two paths bit for bit. The numpy code in
+:mod:`backprop_lab.optim` remains the reference the book prints; these loops are its twins.
 
-numba is optional. It is imported at the first large update, never by ``import
-backprop_lab``; without it, or with ``BACKPROP_LAB_NO_NUMBA=1`` in the environment, the
-numpy code runs.
+numba is optional. It is imported at the first update of a parameter of at least
+:data:`MIN_SIZE` elements, never by ``import backprop_lab``; without it, or with
+``BACKPROP_LAB_NO_NUMBA=1`` in the environment, the numpy code runs.
+
+Calling convention: the arrays are 1-D, C-contiguous views of one float dtype that do not
+overlap, and every scalar is of that same dtype (numpy rounds a Python float to the array's
+dtype before it computes, and so must the caller here).
 """
 
 from __future__ import annotations
@@ -27,33 +31,41 @@ import numpy as np
 # networks (the book's, the tests') never load numba
 MIN_SIZE = 16384
 
-_UNSET = object()
-_adam = _UNSET
+
+def sgd_update(p, g, b, lr, momentum, wd, nesterov, first):
+    """``SGD._update``: ``b`` is the velocity (ignored without momentum); ``first`` says it
+    starts at this step's gradient, as torch's does."""
+    for i in range(p.size):
+        gi = g[i]
+        if wd != 0:
+            gi = gi + p[i] * wd  # g <- g + lambda theta
+        if momentum != 0:
+            bi = gi if first else b[i] * momentum + gi  # b <- mu b + g  (b_1 = g)
+            b[i] = bi
+            gi = gi + bi * momentum if nesterov else bi  # g + mu b, or b
+        p[i] = p[i] - gi * lr  # theta <- theta - lr g
 
 
-def adam_kernel():
-    """The compiled Adam update ``f(p, g, n, u, beta1, beta2, eps, c, wd)``, or ``None``.
-
-    ``None`` when numba is not installed or ``BACKPROP_LAB_NO_NUMBA`` is set to a non-empty
-    value other than ``0``. Looked up once per process. The arrays must be 1-D, C-contiguous,
-    of one float dtype, and not overlap; the scalars of that same dtype. See
-    :meth:`backprop_lab.Adam.step` for the arithmetic.
-    """
-    global _adam
-    if _adam is _UNSET:
-        _adam = _compile_adam()
-    return _adam
-
-
-def _disabled() -> bool:
-    return os.environ.get("BACKPROP_LAB_NO_NUMBA", "") not in ("", "0")
+def rmsprop_update(p, g, v, b, alpha, one_minus_alpha, eps, lr, momentum, wd):
+    """``RMSProp._update``: ``v`` is the running mean of g^2, ``b`` the velocity (ignored
+    without momentum)."""
+    for i in range(p.size):
+        gi = g[i]
+        if wd != 0:
+            gi = gi + p[i] * wd  # g <- g + lambda theta
+        vi = v[i] * alpha + gi * one_minus_alpha * gi  # v <- alpha v + (1 - alpha) g^2
+        v[i] = vi
+        avg = np.sqrt(vi) + eps
+        if momentum != 0:
+            bi = b[i] * momentum + gi / avg  # b <- mu b + g / (sqrt(v) + eps)
+            b[i] = bi
+            p[i] = p[i] - bi * lr
+        else:
+            p[i] = p[i] - gi * lr / avg  # theta <- theta - lr g / (sqrt(v) + eps)
 
 
 def adam_update(p, g, n, u, beta1, beta2, eps, c, wd):
-    """Adam's update, element by element, in the order of the numpy code in ``Adam.step``.
-
-    Plain Python here (far too slow to call on real arrays); :func:`adam_kernel` compiles it.
-    """
+    """``Adam.step`` for one parameter, with its rescaled moments ``n`` and ``u``."""
     for i in range(p.size):
         gi = g[i]
         if wd != 0:
@@ -62,10 +74,31 @@ def adam_update(p, g, n, u, beta1, beta2, eps, c, wd):
         ui = u[i] * beta2 + gi * gi  # u <- beta2 u + g^2
         n[i] = ni
         u[i] = ui
-        p[i] = p[i] - (ni / (np.sqrt(ui) + eps)) * c  # theta <- theta - c n / (sqrt(u) + eps)
+        p[i] = p[i] - ni / (np.sqrt(ui) + eps) * c  # theta <- theta - c n / (sqrt(u) + eps k)
 
 
-def _compile_adam():
+# The loops above are plain Python (far too slow on real arrays; run on numpy scalars they
+# give the same bits, which the tests use); kernel() compiles them.
+_SOURCES = {"sgd": sgd_update, "rmsprop": rmsprop_update, "adam": adam_update}
+_compiled: dict = {}
+
+
+def kernel(name: str):
+    """The compiled loop ``name`` (``"sgd"``, ``"rmsprop"`` or ``"adam"``), or ``None``.
+
+    ``None`` when numba is not installed or ``BACKPROP_LAB_NO_NUMBA`` is set to a non-empty
+    value other than ``0``. Compiled (or read from numba's cache) once per process.
+    """
+    if name not in _compiled:
+        _compiled[name] = _compile(_SOURCES[name])
+    return _compiled[name]
+
+
+def _disabled() -> bool:
+    return os.environ.get("BACKPROP_LAB_NO_NUMBA", "") not in ("", "0")
+
+
+def _compile(source):
     if _disabled():
         return None
     try:
@@ -76,6 +109,6 @@ def _compile_adam():
     # vectorized); no fastmath, so every operation rounds exactly as numpy's does
     options = {"nogil": True, "error_model": "numpy"}
     try:
-        return numba.njit(cache=True, **options)(adam_update)
+        return numba.njit(cache=True, **options)(source)
     except RuntimeError:  # no writable cache directory: compile afresh in each process
-        return numba.njit(**options)(adam_update)
+        return numba.njit(**options)(source)

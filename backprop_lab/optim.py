@@ -25,6 +25,11 @@ Nesterov       :math:`\theta \leftarrow \theta - \eta (g + \mu b_t)`
 Every update happens in place on the parameter arrays themselves (a layer's ``params``
 dict keeps the same array objects), with buffers allocated once, in the parameters' dtype
 (float32 stays float32).
+
+The numpy code here is the reference. For parameters of at least ``_kernels.MIN_SIZE``
+elements, when numba is installed, each optimizer runs its compiled twin from
+:mod:`backprop_lab._kernels` instead: the same operations in the same order, one pass over
+memory instead of one per operation, and the same bits (``tests/test_kernels.py``).
 """
 
 from __future__ import annotations
@@ -107,6 +112,8 @@ class Optimizer:
     lists parallel to that one. Subclasses implement ``_update(i, param, grad)``.
     """
 
+    _KERNEL = ""  # the name of the compiled twin of _update in backprop_lab._kernels
+
     def __init__(self, net, lr: float) -> None:
         who = f"{type(self).__name__}()"
         self.net = _check_net(net, who)
@@ -168,6 +175,17 @@ class Optimizer:
         """
         for _, grads, key in self._slots:
             grads[key].fill(0)
+
+    def _kernel_for(self, *arrays: np.ndarray):
+        """The compiled twin of this optimizer's numpy update (:mod:`backprop_lab._kernels`)
+        for a parameter of at least ``_kernels.MIN_SIZE`` elements whose arrays (parameter,
+        gradient, state) are all C-contiguous float32 or all float64, else None: numpy's code."""
+        param = arrays[0]
+        if not self._KERNEL or param.size < _kernels.MIN_SIZE or param.dtype not in _KERNEL_DTYPES or not all(
+            a.flags.c_contiguous and a.dtype == param.dtype for a in arrays
+        ):
+            return None
+        return _kernels.kernel(self._KERNEL)
 
     def _update(self, i: int, param: np.ndarray, grad: np.ndarray) -> None:
         raise NotImplementedError(
@@ -258,12 +276,24 @@ class SGD(Optimizer):
         if self.weight_decay:
             self._decayed = [np.empty_like(t) for t in self._tmp]
 
+    _KERNEL = "sgd"
+
     def _update(self, i, param, grad):
+        first = self.momentum and self.velocity[i] is None
+        if first:
+            self.velocity[i] = np.empty_like(param)
+        b = self.velocity[i] if self.momentum else np.empty(0, param.dtype)  # (unused)
+        kernel = self._kernel_for(param, grad, b)
+        if kernel is not None:  # the same operations, fused: see backprop_lab._kernels
+            dtype = param.dtype.type
+            kernel(param.reshape(-1), grad.reshape(-1), b.reshape(-1), dtype(self.lr),
+                   dtype(self.momentum), dtype(self.weight_decay), self.nesterov, bool(first))
+            return
         d = self._with_weight_decay(i, param, grad)
         if self.momentum:
             b = self.velocity[i]
-            if b is None:
-                b = self.velocity[i] = d.copy()
+            if first:
+                b[...] = d
             else:
                 np.multiply(b, self.momentum, out=b)
                 np.add(b, d, out=b)
@@ -340,9 +370,20 @@ class RMSProp(Optimizer):
         if self.weight_decay:
             self._decayed = [np.empty_like(t) for t in self._tmp]
 
+    _KERNEL = "rmsprop"
+
     def _update(self, i, param, grad):
+        v = self.square_avg[i]
+        b = self.velocity[i] if self.momentum else np.empty(0, param.dtype)  # (unused)
+        kernel = self._kernel_for(param, grad, v, b)
+        if kernel is not None:  # the same operations, fused: see backprop_lab._kernels
+            dtype = param.dtype.type
+            kernel(param.reshape(-1), grad.reshape(-1), v.reshape(-1), b.reshape(-1),
+                   dtype(self.alpha), dtype(1 - self.alpha), dtype(self.eps), dtype(self.lr),
+                   dtype(self.momentum), dtype(self.weight_decay))
+            return
         g = self._with_weight_decay(i, param, grad)
-        v, tmp, avg = self.square_avg[i], self._tmp[i], self._avg[i]
+        tmp, avg = self._tmp[i], self._avg[i]
         # torch: square_avg.mul_(alpha).addcmul_(grad, grad, value=1 - alpha)
         np.multiply(v, self.alpha, out=v)
         np.multiply(g, 1 - self.alpha, out=tmp)
@@ -403,11 +444,8 @@ class Adam(Optimizer):
     step of those entries becomes 0. Only a run that has already diverged has such gradients;
     ``fit`` stops it when its loss stops being finite.
 
-    In numpy each of those operations is one pass over the arrays. For a parameter of at
-    least ``_kernels.MIN_SIZE`` elements, when numba is installed, :mod:`backprop_lab._kernels`
-    runs the same operations in one compiled pass instead (about four times faster), with the
-    same bits: the numpy code below is the reference, and ``tests/test_kernels.py`` checks the
-    two against each other.
+    In numpy each of those operations is one pass over the arrays; the compiled twin (module
+    docstring) does them in one, about four times faster on the benchmark's network.
 
     Parameters
     ----------
@@ -457,6 +495,8 @@ class Adam(Optimizer):
         """The second moments :math:`v_t` (copies), as torch's ``exp_avg_sq``."""
         return [u * (1 - self.betas[1]) for u in self._u]
 
+    _KERNEL = "adam"
+
     def step(self) -> None:
         """Apply one Adam update to every parameter, in place."""
         self._check_grads()
@@ -489,17 +529,6 @@ class Adam(Optimizer):
             np.divide(n, tmp, out=tmp)
             np.multiply(tmp, c, out=tmp)
             np.subtract(param, tmp, out=param)
-
-    @staticmethod
-    def _kernel_for(*arrays: np.ndarray):
-        """The compiled update for a large parameter whose arrays (parameter, gradient and
-        moments) are C-contiguous and float32 or float64 alike, else None: numpy's code."""
-        param = arrays[0]
-        if param.size < _kernels.MIN_SIZE or param.dtype not in _KERNEL_DTYPES or not all(
-            a.flags.c_contiguous and a.dtype == param.dtype for a in arrays
-        ):
-            return None
-        return _kernels.adam_kernel()
 
     def _options(self):
         out = f"lr={self.lr:g}, betas=({self.betas[0]:g}, {self.betas[1]:g}), eps={self.eps:g}"

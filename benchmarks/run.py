@@ -384,13 +384,13 @@ def bench_chapter():
         report("built page weight", "not built", "run make book", None)
 
 
-def adam_update_kind() -> str:
-    """Which code runs Adam's update on large parameters: the compiled kernel or numpy's."""
+def update_kind() -> str:
+    """Which code runs the optimizers' updates of large parameters: compiled loops or numpy."""
     from backprop_lab import _kernels
 
-    if _kernels.adam_kernel() is None:
-        return ("numpy, ten passes (numba not installed, or BACKPROP_LAB_NO_NUMBA set): "
-                "expect Adam / SGD near 1.4")
+    if _kernels.kernel("adam") is None:
+        return ("numpy, one pass per operation (numba not installed, or BACKPROP_LAB_NO_NUMBA "
+                "set): expect Adam / SGD near 1.4")
     import numba
 
     return f"compiled by numba {numba.__version__}, one pass (backprop_lab/_kernels.py)"
@@ -412,7 +412,7 @@ def main() -> int:
             for i in threadpool_info() if i["user_api"] == "blas"]
     print(f"backprop_lab {bl.__version__}, numpy {np.__version__} ({', '.join(blas)}), "
           f"torch {torch.__version__ if torch else 'not installed'}; {threads} threads each")
-    print(f"Adam's update: {adam_update_kind()}")
+    print(f"optimizer updates: {update_kind()}")
     if os.environ.get("BPL_BENCH_REMOVED"):
         print(f"(run without {os.environ['BPL_BENCH_REMOVED']}, which this machine sets: numpy's "
               "BLAS uses the kernels it picks itself; --keep-blas-env keeps them)")

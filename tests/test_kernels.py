@@ -1,4 +1,10 @@
-"""The compiled Adam update computes the numpy code's numbers bit for bit, and is optional."""
+"""The compiled optimizer updates compute the numpy code's numbers bit for bit, and are optional.
+
+Two identical networks get the same gradients step after step; one optimizer runs its compiled
+loop on the big layer (backprop_lab._kernels), the other runs numpy's code everywhere. After
+every step every parameter and every state array must be equal to the last bit, including
+when gradients are zero, overflow, or bring inf and NaN.
+"""
 
 from __future__ import annotations
 
@@ -7,22 +13,44 @@ import sys
 import numpy as np
 import pytest
 
-from backprop_lab import Adam, Dense, Network, ReLU, _kernels
+from backprop_lab import SGD, Adam, Dense, Network, ReLU, RMSProp, _kernels
 
-BIG = (200, 100)  # 20,000 weights: above _kernels.MIN_SIZE, so the kernel takes this layer
+BIG = (200, 100)  # 20,000 weights: at least _kernels.MIN_SIZE, so the kernel takes this layer
 assert BIG[0] * BIG[1] >= _kernels.MIN_SIZE
+
+OPTIMIZERS = {
+    "sgd": lambda n: SGD(n, lr=0.1),
+    "sgd-weight-decay": lambda n: SGD(n, lr=0.1, weight_decay=0.1),
+    "momentum": lambda n: SGD(n, lr=0.1, momentum=0.9),
+    "nesterov-weight-decay": lambda n: SGD(n, lr=0.05, momentum=0.8, nesterov=True,
+                                           weight_decay=0.01),
+    "rmsprop": lambda n: RMSProp(n),
+    "rmsprop-momentum-weight-decay": lambda n: RMSProp(n, lr=0.003, alpha=0.9, eps=1e-6,
+                                                       momentum=0.9, weight_decay=0.1),
+    "adam": lambda n: Adam(n),
+    "adam-betas-eps": lambda n: Adam(n, lr=0.03, betas=(0.8, 0.95), eps=1e-6),
+    "adam-weight-decay": lambda n: Adam(n, lr=0.01, weight_decay=0.1),
+}
 
 
 def twin_nets(dtype):
     def make():
-        return Network([Dense(*BIG, rng=0, dtype=dtype), ReLU(), Dense(BIG[1], 3, rng=1,
-                                                                       dtype=dtype)])
+        return Network([Dense(*BIG, rng=0, dtype=dtype), ReLU(),
+                        Dense(BIG[1], 3, rng=1, dtype=dtype)])
     return make(), make()
 
 
 def numpy_only(opt):
     opt._kernel_for = lambda *arrays: None  # the instance attribute hides the method
     return opt
+
+
+def state(opt):
+    """Every state array of the optimizer (velocities, running means, moments)."""
+    out = []
+    for name in ("velocity", "square_avg", "_n", "_u"):
+        out += [a for a in (getattr(opt, name, None) or []) if a is not None]
+    return out
 
 
 def gradients(step, net, dtype):
@@ -34,7 +62,7 @@ def gradients(step, net, dtype):
         if step == 3:
             g[...] = 0
         if step == 5:
-            g.flat[::97] = np.finfo(dtype).max / 4  # overflows u = beta2 u + g^2 to inf
+            g.flat[::97] = np.finfo(dtype).max / 4  # overflows g^2, the moments, the step
         if step == 7:
             g.flat[::101] = np.nan
             g.flat[1::101] = -np.inf
@@ -42,16 +70,24 @@ def gradients(step, net, dtype):
     return out
 
 
-def run_twins(dtype, kernel, n_steps=12, **options):
+def run_twins(make, dtype, n_steps=10):
+    """Step both twins ``n_steps`` times, compare all arrays after each step, and return the
+    sizes of the parameters the kernel updated."""
     fast_net, ref_net = twin_nets(dtype)
-    fast, ref = Adam(fast_net, **options), numpy_only(Adam(ref_net, **options))
-    calls = []
+    fast, ref = make(fast_net), numpy_only(make(ref_net))
+    sizes = []
 
-    def counting(*args):
-        calls.append(args[0].size)
-        return kernel(*args)
+    def spying(*arrays):
+        kernel = type(fast)._kernel_for(fast, *arrays)
+        if kernel is None:
+            return None
 
-    fast._kernel_for = lambda *arrays: counting if Adam._kernel_for(*arrays) else None
+        def spy(*args):
+            sizes.append(args[0].size)
+            return kernel(*args)
+        return spy
+
+    fast._kernel_for = spying
     with np.errstate(all="ignore"):  # steps 5 and 7 overflow and make NaN on purpose
         for step in range(n_steps):
             for net in (fast_net, ref_net):
@@ -60,67 +96,61 @@ def run_twins(dtype, kernel, n_steps=12, **options):
                     grad[...] = g
             fast.step()
             ref.step()
-            for a, b in zip(fast_net.parameters(), ref_net.parameters(), strict=True):
+            for a, b in zip(fast_net.parameters() + state(fast),
+                            ref_net.parameters() + state(ref), strict=True):
                 np.testing.assert_array_equal(a, b, strict=True)
-            for a, b in zip(fast._n + fast._u, ref._n + ref._u, strict=True):
-                np.testing.assert_array_equal(a, b, strict=True)
-    return calls
-
-
-OPTIONS = [
-    {},
-    {"lr": 0.03, "betas": (0.8, 0.95), "eps": 1e-6},
-    {"lr": 0.01, "weight_decay": 0.1},
-]
+    return sizes
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-@pytest.mark.parametrize("options", OPTIONS, ids=["defaults", "betas-eps", "weight-decay"])
-def test_compiled_adam_equals_numpy_adam_bit_for_bit(dtype, options):
+@pytest.mark.parametrize("name", OPTIMIZERS)
+def test_compiled_update_equals_numpy_update_bit_for_bit(name, dtype):
     pytest.importorskip("numba")
-    kernel = _kernels.adam_kernel()
-    assert kernel is not None, "numba is installed but the kernel was not compiled"
-    calls = run_twins(dtype, kernel, **options)
-    # only the big weight matrix went through the kernel, once per step
-    assert calls == [BIG[0] * BIG[1]] * 12
+    sizes = run_twins(OPTIMIZERS[name], dtype)
+    assert sizes == [BIG[0] * BIG[1]] * 10  # only the big weight matrix, once per step
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-def test_the_kernels_python_source_equals_numpy_adam_without_numba(dtype):
-    """The function numba compiles, run as plain Python on numpy scalars, gives the same bits:
-    the kernel's arithmetic is checked even where numba is not installed."""
-    calls = run_twins(dtype, _kernels.adam_update, n_steps=8, weight_decay=0.1)
-    assert calls == [BIG[0] * BIG[1]] * 8
+@pytest.mark.parametrize("name", ["nesterov-weight-decay", "rmsprop-momentum-weight-decay",
+                                  "rmsprop", "adam-weight-decay"])
+def test_the_kernels_python_source_equals_numpy_without_numba(name, dtype, monkeypatch):
+    """The functions numba compiles, run as plain Python on numpy scalars, give the same bits:
+    the kernels' arithmetic is checked even where numba is not installed."""
+    monkeypatch.setattr(_kernels, "_compiled", dict(_kernels._SOURCES))
+    assert run_twins(OPTIMIZERS[name], dtype, n_steps=8) == [BIG[0] * BIG[1]] * 8
 
 
-def test_small_or_non_contiguous_parameters_take_the_numpy_path():
+def test_small_or_mismatched_arrays_take_the_numpy_path():
+    opt = Adam(twin_nets(np.float64)[0])
     big = np.zeros(BIG)
-    assert Adam._kernel_for(np.zeros((10, 10)), np.zeros((10, 10))) is None
-    assert Adam._kernel_for(np.asfortranarray(big), big) is None
-    assert Adam._kernel_for(big, big[:, ::-1]) is None
-    assert Adam._kernel_for(big, big.astype(np.float32)) is None
-    assert Adam._kernel_for(big.astype(np.float16), big.astype(np.float16)) is None
-    assert Adam._kernel_for(big, big, big, big) is _kernels.adam_kernel()
+    assert opt._kernel_for(np.zeros((10, 10)), np.zeros((10, 10))) is None
+    assert opt._kernel_for(np.asfortranarray(big), big) is None
+    assert opt._kernel_for(big, big[:, ::-1]) is None
+    assert opt._kernel_for(big, big.astype(np.float32)) is None
+    assert opt._kernel_for(big.astype(np.float16), big.astype(np.float16)) is None
+    assert opt._kernel_for(big, big, big, big) is _kernels.kernel("adam")
 
 
 @pytest.mark.parametrize("value, disabled", [("1", True), ("yes", True), ("0", False),
                                              ("", False)])
-def test_backprop_lab_no_numba_switches_the_kernel_off(monkeypatch, value, disabled):
+def test_backprop_lab_no_numba_switches_the_kernels_off(monkeypatch, value, disabled):
     pytest.importorskip("numba")
     monkeypatch.setenv("BACKPROP_LAB_NO_NUMBA", value)
-    assert (_kernels._compile_adam() is None) is disabled
+    monkeypatch.setattr(_kernels, "_compiled", {})
+    assert (_kernels.kernel("sgd") is None) is disabled
 
 
-def test_without_numba_adam_runs_the_numpy_code(monkeypatch):
+@pytest.mark.parametrize("name", ["momentum", "rmsprop", "adam"])
+def test_without_numba_the_numpy_code_runs(monkeypatch, name):
     monkeypatch.setitem(sys.modules, "numba", None)  # import numba now raises ImportError
-    assert _kernels._compile_adam() is None
-    monkeypatch.setattr(_kernels, "_adam", None)  # as adam_kernel() finds it in that case
+    monkeypatch.setattr(_kernels, "_compiled", {})
     net, ref_net = twin_nets(np.float64)
-    opt, ref = Adam(net, lr=0.01), numpy_only(Adam(ref_net, lr=0.01))
+    opt, ref = OPTIMIZERS[name](net), numpy_only(OPTIMIZERS[name](ref_net))
     for layer in (net.layers[0], ref_net.layers[0]):
         layer.grads["W"][...] = 1.0
     opt.step()
     ref.step()
-    np.testing.assert_array_equal(net.layers[0].params["W"], ref_net.layers[0].params["W"])
-    assert not np.array_equal(net.layers[0].params["W"], twin_nets(np.float64)[0].layers[0]
-                              .params["W"])  # and it did take a step
+    assert _kernels._compiled[opt._KERNEL] is None
+    W = net.layers[0].params["W"]
+    np.testing.assert_array_equal(W, ref_net.layers[0].params["W"])
+    assert not np.array_equal(W, twin_nets(np.float64)[0].layers[0].params["W"])  # it moved
