@@ -1,9 +1,9 @@
 """backprop_lab: backpropagation step by step, in numpy.
 
 The numerical core imports numpy only (an optimizer's first large step may load numba, if
-installed, to run numpy's very arithmetic in one pass: see :mod:`backprop_lab._kernels`). Plotting lives
-in :mod:`backprop_lab.viz` and the interactive figures in :mod:`backprop_lab.widgets`; import
-them explicitly.
+installed, to run numpy's very arithmetic in one pass: see :mod:`backprop_lab._kernels`).
+Plotting lives in :mod:`backprop_lab.viz` and the interactive figures in
+:mod:`backprop_lab.widgets`; import them explicitly.
 
 Rows are samples: ``X`` has shape ``(n_samples, n_in)``; ``Dense`` computes ``X @ W + b``.
 """

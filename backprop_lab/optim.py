@@ -181,9 +181,9 @@ class Optimizer:
         for a parameter of at least ``_kernels.MIN_SIZE`` elements whose arrays (parameter,
         gradient, state) are all C-contiguous float32 or all float64, else None: numpy's code."""
         param = arrays[0]
-        if not self._KERNEL or param.size < _kernels.MIN_SIZE or param.dtype not in _KERNEL_DTYPES or not all(
-            a.flags.c_contiguous and a.dtype == param.dtype for a in arrays
-        ):
+        if (not self._KERNEL or param.size < _kernels.MIN_SIZE
+                or param.dtype not in _KERNEL_DTYPES
+                or not all(a.flags.c_contiguous and a.dtype == param.dtype for a in arrays)):
             return None
         return _kernels.kernel(self._KERNEL)
 
