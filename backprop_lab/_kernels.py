@@ -65,7 +65,7 @@ def rmsprop_update(p, g, v, b, alpha, one_minus_alpha, eps, lr, momentum, wd):
 
 
 def adam_update(p, g, n, u, beta1, beta2, eps, c, wd):
-    """``Adam.step`` for one parameter, with its rescaled moments ``n`` and ``u``."""
+    """``Adam._update``, with its rescaled moments ``n`` and ``u``."""
     for i in range(p.size):
         gi = g[i]
         if wd != 0:

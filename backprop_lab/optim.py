@@ -109,7 +109,9 @@ class Optimizer:
     -----
     The parameters are collected once, at construction, as a list in layer order
     (the order of :meth:`Network.named_parameters`); each optimizer keeps its state in
-    lists parallel to that one. Subclasses implement ``_update(i, param, grad)``.
+    lists parallel to that one. Subclasses implement ``_update(i, param, grad)`` in numpy
+    and may add ``_compiled_update(i, param, grad)``, its compiled twin
+    (:mod:`backprop_lab._kernels`).
     """
 
     _KERNEL = ""  # the name of the compiled twin of _update in backprop_lab._kernels
@@ -147,7 +149,9 @@ class Optimizer:
         self._check_grads()
         self.t += 1
         for i, (params, grads, key) in enumerate(self._slots):
-            self._update(i, params[key], grads[key])
+            param, grad = params[key], grads[key]
+            if not self._compiled_update(i, param, grad):
+                self._update(i, param, grad)
 
     def _check_grads(self) -> None:
         """Before any update: every gradient must be an array of its parameter's shape and
@@ -175,6 +179,11 @@ class Optimizer:
         """
         for _, grads, key in self._slots:
             grads[key].fill(0)
+
+    def _compiled_update(self, i: int, param: np.ndarray, grad: np.ndarray) -> bool:
+        """Run the compiled twin of :meth:`_update` if :meth:`_kernel_for` finds one, and say
+        whether it did. An optimizer without a twin returns False: numpy's code runs."""
+        return False
 
     def _kernel_for(self, *arrays: np.ndarray):
         """The compiled twin of this optimizer's numpy update (:mod:`backprop_lab._kernels`)
@@ -279,21 +288,11 @@ class SGD(Optimizer):
     _KERNEL = "sgd"
 
     def _update(self, i, param, grad):
-        first = self.momentum and self.velocity[i] is None
-        if first:
-            self.velocity[i] = np.empty_like(param)
-        b = self.velocity[i] if self.momentum else np.empty(0, param.dtype)  # (unused)
-        kernel = self._kernel_for(param, grad, b)
-        if kernel is not None:  # the same operations, fused: see backprop_lab._kernels
-            dtype = param.dtype.type
-            kernel(param.reshape(-1), grad.reshape(-1), b.reshape(-1), dtype(self.lr),
-                   dtype(self.momentum), dtype(self.weight_decay), self.nesterov, bool(first))
-            return
         d = self._with_weight_decay(i, param, grad)
         if self.momentum:
             b = self.velocity[i]
-            if first:
-                b[...] = d
+            if b is None:
+                b = self.velocity[i] = d.copy()
             else:
                 np.multiply(b, self.momentum, out=b)
                 np.add(b, d, out=b)
@@ -307,6 +306,21 @@ class SGD(Optimizer):
         tmp = self._tmp[i]
         np.multiply(d, self.lr, out=tmp)
         np.subtract(param, tmp, out=param)
+
+    def _compiled_update(self, i, param, grad):
+        first = self.momentum and self.velocity[i] is None  # b_1 = g
+        b = np.empty_like(param) if first else self.velocity[i]
+        if b is None:  # no momentum: the loop never touches b
+            b = np.empty(0, param.dtype)
+        kernel = self._kernel_for(param, grad, b)
+        if kernel is None:
+            return False
+        dtype = param.dtype.type
+        kernel(param.reshape(-1), grad.reshape(-1), b.reshape(-1), dtype(self.lr),
+               dtype(self.momentum), dtype(self.weight_decay), self.nesterov, bool(first))
+        if first:
+            self.velocity[i] = b
+        return True
 
     def _options(self):
         out = f"lr={self.lr:g}"
@@ -373,17 +387,8 @@ class RMSProp(Optimizer):
     _KERNEL = "rmsprop"
 
     def _update(self, i, param, grad):
-        v = self.square_avg[i]
-        b = self.velocity[i] if self.momentum else np.empty(0, param.dtype)  # (unused)
-        kernel = self._kernel_for(param, grad, v, b)
-        if kernel is not None:  # the same operations, fused: see backprop_lab._kernels
-            dtype = param.dtype.type
-            kernel(param.reshape(-1), grad.reshape(-1), v.reshape(-1), b.reshape(-1),
-                   dtype(self.alpha), dtype(1 - self.alpha), dtype(self.eps), dtype(self.lr),
-                   dtype(self.momentum), dtype(self.weight_decay))
-            return
         g = self._with_weight_decay(i, param, grad)
-        tmp, avg = self._tmp[i], self._avg[i]
+        v, tmp, avg = self.square_avg[i], self._tmp[i], self._avg[i]
         # torch: square_avg.mul_(alpha).addcmul_(grad, grad, value=1 - alpha)
         np.multiply(v, self.alpha, out=v)
         np.multiply(g, 1 - self.alpha, out=tmp)
@@ -401,6 +406,19 @@ class RMSProp(Optimizer):
             np.multiply(g, self.lr, out=tmp)  # torch: param.addcdiv_(grad, avg, value=-lr)
             np.divide(tmp, avg, out=tmp)
         np.subtract(param, tmp, out=param)
+
+    def _compiled_update(self, i, param, grad):
+        v = self.square_avg[i]
+        # without momentum the loop never touches b
+        b = self.velocity[i] if self.momentum else np.empty(0, param.dtype)
+        kernel = self._kernel_for(param, grad, v, b)
+        if kernel is None:
+            return False
+        dtype = param.dtype.type
+        kernel(param.reshape(-1), grad.reshape(-1), v.reshape(-1), b.reshape(-1),
+               dtype(self.alpha), dtype(1 - self.alpha), dtype(self.eps), dtype(self.lr),
+               dtype(self.momentum), dtype(self.weight_decay))
+        return True
 
     def _options(self):
         out = f"lr={self.lr:g}, alpha={self.alpha:g}, eps={self.eps:g}"
@@ -499,36 +517,41 @@ class Adam(Optimizer):
 
     def step(self) -> None:
         """Apply one Adam update to every parameter, in place."""
-        self._check_grads()
-        self.t += 1
+        t = self.t + 1  # the step about to be taken
         beta1, beta2 = self.betas
-        # the bias corrections as torch computes them
-        bias_correction1 = 1 - beta1**self.t
-        k = ((1 - beta2**self.t) / (1 - beta2)) ** 0.5
-        c = self.lr * (1 - beta1) * k / bias_correction1
-        eps = self.eps * k
-        for i, (params, grads, key) in enumerate(self._slots):
-            param, grad = params[key], grads[key]
-            n, u = self._n[i], self._u[i]
-            kernel = self._kernel_for(param, grad, n, u)
-            if kernel is not None:  # the same operations, fused: see backprop_lab._kernels
-                dtype = param.dtype.type
-                kernel(param.reshape(-1), grad.reshape(-1), n.reshape(-1), u.reshape(-1),
-                       dtype(beta1), dtype(beta2), dtype(eps), dtype(c),
-                       dtype(self.weight_decay))
-                continue
-            g = self._with_weight_decay(i, param, grad)
-            tmp = self._tmp[i]
-            np.multiply(n, beta1, out=n)  # n <- beta1 n + g
-            np.add(n, g, out=n)
-            np.multiply(u, beta2, out=u)  # u <- beta2 u + g^2
-            np.multiply(g, g, out=tmp)
-            np.add(u, tmp, out=u)
-            np.sqrt(u, out=tmp)  # theta <- theta - c n / (sqrt(u) + eps k)
-            np.add(tmp, eps, out=tmp)
-            np.divide(n, tmp, out=tmp)
-            np.multiply(tmp, c, out=tmp)
-            np.subtract(param, tmp, out=param)
+        # the bias corrections as torch computes them, folded into c and eps k
+        bias_correction1 = 1 - beta1**t
+        k = ((1 - beta2**t) / (1 - beta2)) ** 0.5
+        self._c = self.lr * (1 - beta1) * k / bias_correction1
+        self._eps_k = self.eps * k
+        super().step()
+
+    def _update(self, i, param, grad):
+        beta1, beta2 = self.betas
+        c, eps = self._c, self._eps_k
+        g = self._with_weight_decay(i, param, grad)
+        n, u, tmp = self._n[i], self._u[i], self._tmp[i]
+        np.multiply(n, beta1, out=n)  # n <- beta1 n + g
+        np.add(n, g, out=n)
+        np.multiply(u, beta2, out=u)  # u <- beta2 u + g^2
+        np.multiply(g, g, out=tmp)
+        np.add(u, tmp, out=u)
+        np.sqrt(u, out=tmp)  # theta <- theta - c n / (sqrt(u) + eps k)
+        np.add(tmp, eps, out=tmp)
+        np.divide(n, tmp, out=tmp)
+        np.multiply(tmp, c, out=tmp)
+        np.subtract(param, tmp, out=param)
+
+    def _compiled_update(self, i, param, grad):
+        n, u = self._n[i], self._u[i]
+        kernel = self._kernel_for(param, grad, n, u)
+        if kernel is None:
+            return False
+        dtype = param.dtype.type
+        kernel(param.reshape(-1), grad.reshape(-1), n.reshape(-1), u.reshape(-1),
+               dtype(self.betas[0]), dtype(self.betas[1]), dtype(self._eps_k), dtype(self._c),
+               dtype(self.weight_decay))
+        return True
 
     def _options(self):
         out = f"lr={self.lr:g}, betas=({self.betas[0]:g}, {self.betas[1]:g}), eps={self.eps:g}"
