@@ -191,7 +191,7 @@ def descend(surface, w0, lr: float, n_steps: int, *, optimizer=SGD, schedule=Non
             f"name, got {optimizer!r}."
         )
 
-    # the descent itself (the chapter "The learning rate" prints the code from this line on)
+    # the descent itself (the chapter "The learning rate" prints it from here on)
     opt = optimizer(Network([point]), lr=lr, **options)
     w, g = point.params["w"], point.grads["w"]
     path = np.empty((n_steps + 1, d))
@@ -201,7 +201,8 @@ def descend(surface, w0, lr: float, n_steps: int, *, optimizer=SGD, schedule=Non
         for t in range(n_steps):
             if schedule is not None:
                 schedule.apply(opt, t)  # opt.lr = the schedule's rate of step t
-            g[:] = surface.grad(w) if noise is None else surface.grad(w) + noise[t]
+            grad = surface.grad(w)
+            g[:] = grad if noise is None else grad + noise[t]
             opt.step()
             path[t + 1] = w
         losses = np.array([surface.loss(p) for p in path], dtype=np.float64)

@@ -733,25 +733,29 @@ def lr_range_test(
             f"{who} expected optimizer_factory(net, lr=...) to return an optimizer built on "
             f"that net, such as SGD(net, lr=lr), got {opt!r}."
         )
-    # the test itself (the chapter "The learning rate" prints the code from this line on)
+    # the test itself (the chapter "The learning rate" prints it from here on)
     order = rng.permutation(len(X))
     lrs = np.geomspace(lr_low, lr_high, n_batches)
-    # X and y were checked above: each batch runs the layers and the loss without checks, as
-    # in fit(), so that any error the loss raises (BCE given values outside [0, 1]) is real
+    # X and y were checked above: each batch runs the layers and the loss
+    # without checks, as in fit(), so that any error the loss raises (BCE
+    # given values outside [0, 1]) is real
     batch_loss = _batch_loss(loss)
     smoothed: list[float] = []
     average = 0.0
-    with np.errstate(over="ignore", invalid="ignore"):  # the last, too large rates overflow
+    # the last, too large rates overflow: no warnings for that
+    with np.errstate(over="ignore", invalid="ignore"):
         for k, lr in enumerate(lrs):
             batch = order[k * batch_size : (k + 1) * batch_size]
             Y_hat = _forward(net.layers, X[batch])
             if np.isfinite(Y_hat).all():
-                value = batch_loss(Y_hat, y[batch])  # inf if the loss itself overflows
+                # inf if the loss itself overflows
+                value = batch_loss(Y_hat, y[batch])
             else:  # non-finite outputs: the rate is far too large
                 value = math.inf
             average = smoothing * average + (1 - smoothing) * value
             smoothed.append(average / (1 - smoothing ** (k + 1)))
-            if not math.isfinite(smoothed[-1]) or smoothed[-1] > stop_factor * min(smoothed):
+            if (not math.isfinite(smoothed[-1])
+                    or smoothed[-1] > stop_factor * min(smoothed)):
                 break
             net._backward(loss.backward(), input_grad=False)
             opt.lr = float(lr)
