@@ -191,7 +191,7 @@ def descend(surface, w0, lr: float, n_steps: int, *, optimizer=SGD, schedule=Non
             f"name, got {optimizer!r}."
         )
 
-    # the descent itself (the chapter "The learning rate" prints it from here on)
+    # the descent itself (printed by the chapter "The learning rate")
     opt = optimizer(Network([point]), lr=lr, **options)
     w, g = point.params["w"], point.grads["w"]
     path = np.empty((n_steps + 1, d))
@@ -200,7 +200,8 @@ def descend(surface, w0, lr: float, n_steps: int, *, optimizer=SGD, schedule=Non
     with np.errstate(over="ignore", invalid="ignore"):
         for t in range(n_steps):
             if schedule is not None:
-                schedule.apply(opt, t)  # opt.lr = the schedule's rate of step t
+                # opt.lr = the schedule's rate of step t
+                schedule.apply(opt, t)
             grad = surface.grad(w)
             g[:] = grad if noise is None else grad + noise[t]
             opt.step()

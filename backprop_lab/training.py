@@ -733,7 +733,7 @@ def lr_range_test(
             f"{who} expected optimizer_factory(net, lr=...) to return an optimizer built on "
             f"that net, such as SGD(net, lr=lr), got {opt!r}."
         )
-    # the test itself (the chapter "The learning rate" prints it from here on)
+    # the test itself (printed by the chapter "The learning rate")
     order = rng.permutation(len(X))
     lrs = np.geomspace(lr_low, lr_high, n_batches)
     # X and y were checked above: each batch runs the layers and the loss
