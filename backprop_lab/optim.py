@@ -308,18 +308,18 @@ class SGD(Optimizer):
         np.subtract(param, tmp, out=param)
 
     def _compiled_update(self, i, param, grad):
-        first = self.momentum and self.velocity[i] is None  # b_1 = g
-        b = np.empty_like(param) if first else self.velocity[i]
-        if b is None:  # no momentum: the loop never touches b
-            b = np.empty(0, param.dtype)
-        kernel = self._kernel_for(param, grad, b)
+        b = self.velocity[i]
+        kernel = self._kernel_for(param, grad, *([] if b is None else [b]))
         if kernel is None:
             return False
+        first = bool(self.momentum) and b is None
+        if first:  # b_1 = g: the loop fills it
+            b = self.velocity[i] = np.empty_like(param)
+        elif b is None:  # no momentum: the loop never touches b
+            b = np.empty(0, param.dtype)
         dtype = param.dtype.type
         kernel(param.reshape(-1), grad.reshape(-1), b.reshape(-1), dtype(self.lr),
-               dtype(self.momentum), dtype(self.weight_decay), self.nesterov, bool(first))
-        if first:
-            self.velocity[i] = b
+               dtype(self.momentum), dtype(self.weight_decay), self.nesterov, first)
         return True
 
     def _options(self):
