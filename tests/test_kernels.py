@@ -154,3 +154,19 @@ def test_without_numba_the_numpy_code_runs(monkeypatch, name):
     W = net.layers[0].params["W"]
     np.testing.assert_array_equal(W, ref_net.layers[0].params["W"])
     assert not np.array_equal(W, twin_nets(np.float64)[0].layers[0].params["W"])  # it moved
+
+
+def test_small_networks_never_load_numba():
+    """The book's and the tests' small networks train without importing numba (0.15-0.3 s)."""
+    import subprocess
+
+    code = (
+        "import sys, numpy as np, backprop_lab as bl\n"
+        "net = bl.Network([bl.Dense(64, 128, rng=0), bl.ReLU(), bl.Dense(128, 10, rng=1)])\n"
+        "X = np.random.default_rng(0).normal(size=(64, 64)); y = np.arange(64) % 10\n"
+        "for opt in (bl.SGD(net, lr=0.1, momentum=0.9), bl.RMSProp(net), bl.Adam(net)):\n"
+        "    bl.fit(net, bl.SoftmaxCrossEntropy(), opt, X, y, epochs=1, batch_size=16)\n"
+        "print('numba' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
