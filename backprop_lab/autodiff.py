@@ -73,9 +73,21 @@ def _overflow(op: str, operands: tuple, data) -> NonFiniteError:
 
 
 def _lift(other):
-    """Wrap a number as a constant leaf ``Value``; anything else is not ours to handle."""
+    """Wrap a number as a constant leaf ``Value``. An array or a list is refused with advice
+    (a ``Value`` holds one number); anything else is not ours to handle."""
     if isinstance(other, numbers.Real) and not isinstance(other, bool):
         return Value(other)
+    if hasattr(other, "__array__") or isinstance(other, list | tuple):
+        shape = getattr(other, "shape", None)
+        if shape == ():  # a 0-d array is one number
+            return Value(float(other))
+        what = (f"an array of shape {shape}" if shape is not None
+                else f"a {type(other).__name__} of length {len(other)}")
+        raise TypeError(
+            f"Value arithmetic expected a Value or a real number, got {what}. A Value holds "
+            "one number: combine it with each entry in turn, e.g. [x * float(a) for a in "
+            "values], or use Value.sum(terms) and Value.dot(w, x) for sums over many."
+        )
     return NotImplemented
 
 

@@ -327,6 +327,18 @@ def bench_value():
     print("\nScalar engine")
     report("Value: forward+backward, 2-16-16-1 MLP, 100 samples", f"{ms:.1f} ms", "<= 100 ms",
            ms <= 100)
+    # backward is linear in the graph's width: 10 times the terms, about 10 times the time
+    widths = {}
+    for n in (5_000, 50_000):
+        times = []
+        for _ in range(5):
+            total = Value.sum([Value(float(i)) for i in range(n)])
+            t = time.perf_counter()
+            total.backward()
+            times.append(time.perf_counter() - t)
+        widths[n] = median(times)
+    report(f"Value: backward of a 50,000-term sum (5,000 terms: {widths[5_000] * 1e3:.1f} ms)",
+           f"{widths[50_000] * 1e3:.1f} ms", "", None)
 
 
 def bench_import():
