@@ -35,10 +35,18 @@ def _check_pair(y_true, y_pred, who: str) -> tuple[np.ndarray, np.ndarray]:
     if len(y_true) != len(y_pred):
         raise ValueError(
             f"{who} expected y_true and y_pred of the same length, got {len(y_true)} and "
-            f"{len(y_pred)}."
+            f"{len(y_pred)}. Compare the labels of the same samples, e.g. y_pred = "
+            "predict_labels(net, X) for the X whose labels are y_true."
         )
     if len(y_true) == 0:
         raise ValueError(f"{who} expected at least one label, got empty arrays.")
+    # Python ints: comparing uint64 with int64 labels in numpy would go through float64
+    low = min(int(y_true.min()), int(y_pred.min()))
+    if low < 0:
+        raise ValueError(
+            f"{who} expected labels >= 0, got {low}. Class labels are 0, ..., K-1; turn "
+            "other labels into those with np.unique(y, return_inverse=True)[1]."
+        )
     return y_true, y_pred
 
 
@@ -87,10 +95,6 @@ def confusion_matrix(y_true, y_pred, n_classes: int | None = None) -> np.ndarray
     """
     who = "confusion_matrix()"
     y_true, y_pred = _check_pair(y_true, y_pred, who)
-    # Python ints: comparing uint64 with int64 labels in numpy would go through float64
-    low = min(int(y_true.min()), int(y_pred.min()))
-    if low < 0:
-        raise ValueError(f"{who} expected labels >= 0, got {low}.")
     high = max(int(y_true.max()), int(y_pred.max()))
     n_classes = check_n_classes(n_classes, high, who,
                                 " Increase n_classes or check the labels.")

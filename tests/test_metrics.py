@@ -170,3 +170,20 @@ def test_label_encodings_too_large_for_memory_are_refused():
 def test_confusion_matrix_refuses_a_negative_predicted_label():
     with pytest.raises(ValueError, match="labels >= 0"):
         confusion_matrix([1, 1], [-1, 1])
+
+
+@pytest.mark.parametrize("y_true, y_pred", [([-3, -1], [-3, -1]), ([0, 1], [0, -1])])
+def test_accuracy_refuses_negative_labels_as_confusion_matrix_does(y_true, y_pred):
+    """Labels are 0..K-1 for every metric: accuracy([-3, -1], [-3, -1]) used to return 1.0."""
+    with pytest.raises(ValueError, match=r"accuracy\(\) expected labels >= 0, got -\d. Class "
+                                         r"labels are 0, ..., K-1; turn other labels into "
+                                         r"those with np.unique\(y, return_inverse=True\)\[1\]"):
+        accuracy(y_true, y_pred)
+    remapped = np.unique(np.array(y_true), return_inverse=True)[1]  # the advice works
+    assert remapped.min() == 0 and accuracy(remapped, remapped) == 1.0
+
+
+def test_a_length_mismatch_says_to_compare_the_same_samples():
+    with pytest.raises(ValueError, match=r"got 2 and 1. Compare the labels of the same samples, "
+                                         r"e.g. y_pred = predict_labels\(net, X\)"):
+        accuracy([0, 1], [0])
