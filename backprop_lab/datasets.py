@@ -1,7 +1,7 @@
 r"""Data sets for the book: toy problems made from a seed, and real handwritten digits.
 
-Every function returns ``(X, y)`` with rows as samples: ``X`` is float64 of shape
-``(n_samples, n_features)``. Classification sets give integer labels ``y`` of
+Every function returns ``(X, y)`` with rows as samples: ``X`` is float64 (or float32 with
+``dtype=np.float32``) of shape ``(n_samples, n_features)``. Classification sets give integer labels ``y`` of
 shape ``(n_samples,)`` and dtype int64; :func:`make_regression_curve` gives float
 targets of shape ``(n_samples, 1)``.
 
@@ -75,12 +75,14 @@ def _check_overflow(A: np.ndarray, noise: float, who: str) -> None:
         )
 
 
-def _shuffled(X: np.ndarray, y: np.ndarray, gen: np.random.Generator):
+def _shuffled(X: np.ndarray, y: np.ndarray, gen: np.random.Generator, dtype: np.dtype):
+    """``X`` and ``y`` in a random order, ``X`` in ``dtype`` (made in float64: a float32 set
+    holds the float64 set's values rounded, whatever the dtype, for the same seed)."""
     order = gen.permutation(len(X))
-    return np.ascontiguousarray(X[order]), np.ascontiguousarray(y[order])
+    return np.ascontiguousarray(X[order], dtype=dtype), np.ascontiguousarray(y[order])
 
 
-def make_xor(n_samples: int = 200, *, noise: float = 0.2, rng=None):
+def make_xor(n_samples: int = 200, *, noise: float = 0.2, rng=None, dtype=np.float64):
     r"""Four Gaussian blobs at the corners :math:`(\pm 1, \pm 1)` labelled by XOR.
 
     Label 1 where the two coordinates have different signs (corners
@@ -95,10 +97,12 @@ def make_xor(n_samples: int = 200, *, noise: float = 0.2, rng=None):
         Standard deviation of the Gaussian blob around each corner (``>= 0``).
     rng : numpy.random.Generator or int, optional
         Source of the noise and of the shuffle.
+    dtype : {numpy.float64, numpy.float32}, default numpy.float64
+        Float dtype of ``X``.
 
     Returns
     -------
-    X : ndarray of shape (n_samples, 2), float64
+    X : ndarray of shape (n_samples, 2), dtype ``dtype``
     y : ndarray of shape (n_samples,), int64
         Labels 0 or 1.
 
@@ -119,16 +123,17 @@ def make_xor(n_samples: int = 200, *, noise: float = 0.2, rng=None):
     n_samples = _check_n_samples(n_samples, who)
     noise = check_positive_float(noise, "noise", who, allow_zero=True)
     gen = check_rng(rng, who)
+    dt = check_dtype(dtype, who)
     corners = np.array([[1.0, 1.0], [-1.0, -1.0], [1.0, -1.0], [-1.0, 1.0]])
     labels = np.array([0, 0, 1, 1], dtype=np.int64)
     sizes = _split_evenly(n_samples, 4)
     idx = np.repeat(np.arange(4), sizes)
     X = corners[idx] + noise * gen.standard_normal((n_samples, 2))
     _check_overflow(X, noise, who)
-    return _shuffled(X, labels[idx], gen)
+    return _shuffled(X, labels[idx], gen, dt)
 
 
-def make_moons(n_samples: int = 200, *, noise: float = 0.1, rng=None):
+def make_moons(n_samples: int = 200, *, noise: float = 0.1, rng=None, dtype=np.float64):
     r"""Two interleaving half circles (as scikit-learn's ``make_moons``).
 
     Class 0 is the upper half circle :math:`(\cos t, \sin t)`, class 1 the lower
@@ -143,10 +148,12 @@ def make_moons(n_samples: int = 200, *, noise: float = 0.1, rng=None):
         Standard deviation of the Gaussian noise (``>= 0``).
     rng : numpy.random.Generator or int, optional
         Source of the noise and of the shuffle.
+    dtype : {numpy.float64, numpy.float32}, default numpy.float64
+        Float dtype of ``X``.
 
     Returns
     -------
-    X : ndarray of shape (n_samples, 2), float64
+    X : ndarray of shape (n_samples, 2), dtype ``dtype``
     y : ndarray of shape (n_samples,), int64
         Labels 0 or 1.
 
@@ -165,6 +172,7 @@ def make_moons(n_samples: int = 200, *, noise: float = 0.1, rng=None):
     n_samples = _check_n_samples(n_samples, who)
     noise = check_positive_float(noise, "noise", who, allow_zero=True)
     gen = check_rng(rng, who)
+    dt = check_dtype(dtype, who)
     n_out = n_samples // 2
     n_in = n_samples - n_out
     t_out = np.linspace(0.0, np.pi, n_out)
@@ -178,10 +186,10 @@ def make_moons(n_samples: int = 200, *, noise: float = 0.1, rng=None):
     y = np.concatenate([np.zeros(n_out, dtype=np.int64), np.ones(n_in, dtype=np.int64)])
     X = X + noise * gen.standard_normal(X.shape)
     _check_overflow(X, noise, who)
-    return _shuffled(X, y, gen)
+    return _shuffled(X, y, gen, dt)
 
 
-def make_circles(n_samples: int = 200, *, noise: float = 0.05, factor: float = 0.5, rng=None):
+def make_circles(n_samples: int = 200, *, noise: float = 0.05, factor: float = 0.5, rng=None, dtype=np.float64):
     r"""A circle inside a circle (as scikit-learn's ``make_circles``).
 
     Class 0 lies on the unit circle, class 1 on the circle of radius
@@ -197,10 +205,12 @@ def make_circles(n_samples: int = 200, *, noise: float = 0.05, factor: float = 0
         Radius of the inner circle, ``0 < factor < 1``.
     rng : numpy.random.Generator or int, optional
         Source of the noise and of the shuffle.
+    dtype : {numpy.float64, numpy.float32}, default numpy.float64
+        Float dtype of ``X``.
 
     Returns
     -------
-    X : ndarray of shape (n_samples, 2), float64
+    X : ndarray of shape (n_samples, 2), dtype ``dtype``
     y : ndarray of shape (n_samples,), int64
         Labels 0 (outer) or 1 (inner).
 
@@ -225,6 +235,7 @@ def make_circles(n_samples: int = 200, *, noise: float = 0.05, factor: float = 0
             f"{who} expected 0 < factor < 1 (the inner radius), got {factor}. Try factor=0.5."
         )
     gen = check_rng(rng, who)
+    dt = check_dtype(dtype, who)
     n_out = n_samples // 2
     n_in = n_samples - n_out
     t_out = np.linspace(0.0, 2.0 * np.pi, n_out, endpoint=False)
@@ -238,10 +249,10 @@ def make_circles(n_samples: int = 200, *, noise: float = 0.05, factor: float = 0
     y = np.concatenate([np.zeros(n_out, dtype=np.int64), np.ones(n_in, dtype=np.int64)])
     X = X + noise * gen.standard_normal(X.shape)
     _check_overflow(X, noise, who)
-    return _shuffled(X, y, gen)
+    return _shuffled(X, y, gen, dt)
 
 
-def make_spirals(n_samples: int = 300, *, n_classes: int = 3, noise: float = 0.2, rng=None):
+def make_spirals(n_samples: int = 300, *, n_classes: int = 3, noise: float = 0.2, rng=None, dtype=np.float64):
     r"""Interleaved spiral arms, one per class (the CS231n spiral data).
 
     Arm :math:`k` has points at radius :math:`r` evenly spaced in :math:`[0, 1]`
@@ -262,10 +273,12 @@ def make_spirals(n_samples: int = 300, *, n_classes: int = 3, noise: float = 0.2
         Standard deviation of the angle noise in radians (``>= 0``).
     rng : numpy.random.Generator or int, optional
         Source of the noise and of the shuffle.
+    dtype : {numpy.float64, numpy.float32}, default numpy.float64
+        Float dtype of ``X``.
 
     Returns
     -------
-    X : ndarray of shape (n_samples, 2), float64
+    X : ndarray of shape (n_samples, 2), dtype ``dtype``
         Every point lies in the unit disc.
     y : ndarray of shape (n_samples,), int64
         Labels ``0 .. n_classes - 1``.
@@ -287,16 +300,17 @@ def make_spirals(n_samples: int = 300, *, n_classes: int = 3, noise: float = 0.2
     n_classes = check_positive_int(n_classes, "n_classes", who, minimum=2)
     noise = check_positive_float(noise, "noise", who, allow_zero=True)
     gen = check_rng(rng, who)
+    dt = check_dtype(dtype, who)
     sizes = _split_evenly(n_samples, n_classes)
     r = np.concatenate([np.linspace(0.0, 1.0, m) for m in sizes])
     y = np.repeat(np.arange(n_classes, dtype=np.int64), sizes)
     theta = 4.0 * y + 4.0 * r + noise * gen.standard_normal(n_samples)
     _check_overflow(theta, noise, who)
     X = np.column_stack([r * np.sin(theta), r * np.cos(theta)])
-    return _shuffled(X, y, gen)
+    return _shuffled(X, y, gen, dt)
 
 
-def make_regression_curve(n_samples: int = 100, *, noise: float = 0.1, rng=None):
+def make_regression_curve(n_samples: int = 100, *, noise: float = 0.1, rng=None, dtype=np.float64):
     r"""Noisy samples of :math:`y = \sin x` for :math:`x` uniform in :math:`[-\pi, \pi]`.
 
     :math:`y_i = \sin x_i + \varepsilon_i`,
@@ -312,12 +326,14 @@ def make_regression_curve(n_samples: int = 100, *, noise: float = 0.1, rng=None)
         Standard deviation of the Gaussian noise on ``y`` (``>= 0``).
     rng : numpy.random.Generator or int, optional
         Source of ``x`` and of the noise.
+    dtype : {numpy.float64, numpy.float32}, default numpy.float64
+        Float dtype of ``X`` and ``y``.
 
     Returns
     -------
-    X : ndarray of shape (n_samples, 1), float64
+    X : ndarray of shape (n_samples, 1), dtype ``dtype``
         Inputs, sorted.
-    y : ndarray of shape (n_samples, 1), float64
+    y : ndarray of shape (n_samples, 1), dtype ``dtype``
         Noisy targets, the shape an MSE loss on a 1-output network expects.
 
     Raises
@@ -335,10 +351,11 @@ def make_regression_curve(n_samples: int = 100, *, noise: float = 0.1, rng=None)
     n_samples = _check_n_samples(n_samples, who)
     noise = check_positive_float(noise, "noise", who, allow_zero=True)
     gen = check_rng(rng, who)
+    dt = check_dtype(dtype, who)
     X = np.sort(gen.uniform(-np.pi, np.pi, n_samples)).reshape(-1, 1)
     y = np.sin(X) + noise * gen.standard_normal((n_samples, 1))
     _check_overflow(y, noise, who)
-    return X, y
+    return X.astype(dt), y.astype(dt)
 
 
 _DIGITS_FILE = "digits.npz"

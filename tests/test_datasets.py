@@ -301,3 +301,21 @@ def test_a_huge_n_samples_is_refused_before_allocating(make):
     with pytest.raises(ValueError, match=r"n_samples <= 100,000,000 .* got 10,000,000,000,000"):
         make(10**13)
     assert len(make(datasets.MAX_TOY_SAMPLES // 10**6)[0]) == 100  # the limit is not tiny
+
+
+@pytest.mark.parametrize("make", [make_xor, make_moons, make_circles, make_spirals,
+                                  make_regression_curve])
+def test_toy_sets_come_in_float32_as_the_float64_set_rounded(make):
+    X, y = make(rng=3)
+    X32, y32 = make(rng=3, dtype=np.float32)
+    assert X32.dtype == np.float32 and X32.flags.c_contiguous
+    np.testing.assert_array_equal(X32, X.astype(np.float32))
+    if make is make_regression_curve:  # float targets follow dtype too
+        assert y32.dtype == np.float32
+        np.testing.assert_array_equal(y32, y.astype(np.float32))
+    else:  # labels stay int64
+        assert y32.dtype == np.int64
+        np.testing.assert_array_equal(y32, y)
+    with pytest.raises(TypeError, match=r"expected dtype float32 or float64, got int64. Pass "
+                                        r"dtype=np.float64 \(the default\) or dtype=np.float32"):
+        make(rng=3, dtype=np.int64)
