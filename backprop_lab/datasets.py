@@ -1,8 +1,8 @@
 r"""Data sets for the book: toy problems made from a seed, and real handwritten digits.
 
 Every function returns ``(X, y)`` with rows as samples: ``X`` is float64 (or float32 with
-``dtype=np.float32``) of shape ``(n_samples, n_features)``. Classification sets give integer labels ``y`` of
-shape ``(n_samples,)`` and dtype int64; :func:`make_regression_curve` gives float
+``dtype=np.float32``) of shape ``(n_samples, n_features)``. Classification sets give integer
+labels ``y`` of shape ``(n_samples,)`` and dtype int64; :func:`make_regression_curve` gives float
 targets of shape ``(n_samples, 1)``.
 
 Randomness comes only from ``rng`` (an integer seed or a
@@ -189,7 +189,9 @@ def make_moons(n_samples: int = 200, *, noise: float = 0.1, rng=None, dtype=np.f
     return _shuffled(X, y, gen, dt)
 
 
-def make_circles(n_samples: int = 200, *, noise: float = 0.05, factor: float = 0.5, rng=None, dtype=np.float64):
+def make_circles(
+    n_samples: int = 200, *, noise: float = 0.05, factor: float = 0.5, rng=None, dtype=np.float64
+):
     r"""A circle inside a circle (as scikit-learn's ``make_circles``).
 
     Class 0 lies on the unit circle, class 1 on the circle of radius
@@ -252,7 +254,9 @@ def make_circles(n_samples: int = 200, *, noise: float = 0.05, factor: float = 0
     return _shuffled(X, y, gen, dt)
 
 
-def make_spirals(n_samples: int = 300, *, n_classes: int = 3, noise: float = 0.2, rng=None, dtype=np.float64):
+def make_spirals(
+    n_samples: int = 300, *, n_classes: int = 3, noise: float = 0.2, rng=None, dtype=np.float64
+):
     r"""Interleaved spiral arms, one per class (the CS231n spiral data).
 
     Arm :math:`k` has points at radius :math:`r` evenly spaced in :math:`[0, 1]`
