@@ -32,12 +32,15 @@ def check_dtype(dtype, who: str) -> np.dtype:
     return dt
 
 
-def check_positive_int(value, name: str, who: str, *, minimum: int = 1) -> int:
-    """Return ``value`` as an ``int`` if it is an integer ``>= minimum``."""
+def check_positive_int(value, name: str, who: str, *, minimum: int = 1, hint: str = "") -> int:
+    """Return ``value`` as an ``int`` if it is an integer ``>= minimum``.
+
+    ``hint`` (a sentence starting with a space) says how to fix a value below ``minimum``.
+    """
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{who} expected {name} to be an integer, got {value!r}.")
     if value < minimum:
-        raise ValueError(f"{who} expected {name} >= {minimum}, got {value}.")
+        raise ValueError(f"{who} expected {name} >= {minimum}, got {value}.{hint}")
     return int(value)
 
 
@@ -53,7 +56,7 @@ def check_positive_float(value, name: str, who: str, *, allow_zero: bool = False
     return value
 
 
-def as_array(x, name: str, who: str, *, dtype=None) -> np.ndarray:
+def as_array(x, name: str, who: str, *, dtype=None, about: str = "") -> np.ndarray:
     """Return ``x`` as a plain ``numpy.ndarray`` (not a subclass), or raise a clear error.
 
     - A masked array is refused (``TypeError``): converting it would silently drop the mask
@@ -63,15 +66,18 @@ def as_array(x, name: str, who: str, *, dtype=None) -> np.ndarray:
     - A ragged nested list (rows of different lengths) is a ``ValueError`` naming ``name``,
       instead of numpy's "inhomogeneous shape" message.
 
-    ``dtype`` is used only to convert what is not an ndarray yet (lists, scalars).
+    ``dtype`` is used only to convert what is not an ndarray yet (lists, scalars). ``about``
+    explains ``name`` in the messages (``"Y_hat (the logits)"``), while the code they suggest
+    uses ``name`` alone, so that it can be pasted.
     """
+    label = f"{name} ({about})" if about else name
     if isinstance(x, np.ndarray):
         if type(x) is np.ndarray:
             return x
         ma = sys.modules.get("numpy.ma")  # loaded whenever a masked array exists
         if ma is not None and isinstance(x, ma.MaskedArray):
             raise TypeError(
-                f"{who} expected {name} to be a plain numpy array, got a masked array, "
+                f"{who} expected {label} to be a plain numpy array, got a masked array, "
                 "whose mask would be lost. Fill (impute) the masked entries first, e.g. "
                 f"{name}.filled(0.0), or keep only the complete rows: "
                 f"{name}[~np.ma.getmaskarray({name}).any(axis=1)].data."
@@ -82,7 +88,7 @@ def as_array(x, name: str, who: str, *, dtype=None) -> np.ndarray:
     except ValueError as err:
         if "inhomogeneous" in str(err) or "sequence" in str(err):
             raise ValueError(
-                f"{who} expected {name} to be a rectangular array, got a ragged nested "
+                f"{who} expected {label} to be a rectangular array, got a ragged nested "
                 f"{type(x).__name__} (rows of different lengths). Give every row the same "
                 "number of entries."
             ) from err
@@ -101,25 +107,28 @@ def check_finite_number(value, name: str, who: str) -> float:
     return value
 
 
-def check_float_array(X, name: str, who: str, *, ndim: int | None = 2, dtype=None) -> np.ndarray:
+def check_float_array(X, name: str, who: str, *, ndim: int | None = 2, dtype=None,
+                      about: str = "") -> np.ndarray:
     """Return ``X`` as a float ndarray after checking its type, dimensions and finiteness.
 
     Integer and boolean arrays are refused rather than silently converted: the
     message says to call ``X.astype(np.float64)``. Lists of numbers are accepted
     and converted to ``dtype`` (float64 if not given). Float arrays keep their own
-    dtype unless ``dtype`` is given, so float32 is never silently upcast.
+    dtype unless ``dtype`` is given, so float32 is never silently upcast. ``about`` explains
+    ``name`` in the messages, as in :func:`as_array`; the code they suggest uses ``name``.
     """
+    label = f"{name} ({about})" if about else name
     if X is None:
-        raise TypeError(f"{who} expected {name} to be an array of numbers, got None.")
+        raise TypeError(f"{who} expected {label} to be an array of numbers, got None.")
     if isinstance(X, np.ndarray):
-        arr = as_array(X, name, who)
-    else:
-        arr = as_array(X, name, who)  # a list: look at what it holds before converting it
+        arr = as_array(X, name, who, about=about)
+    else:  # a list: look at what it holds before converting it
+        arr = as_array(X, name, who, about=about)
         if arr.dtype.kind in "iuf":  # numbers: converted, so a list of ints is accepted too
             arr = arr.astype(dtype if dtype is not None else np.float64)
         elif arr.dtype.kind != "b":  # strings, objects: not numbers (bools are refused below)
             raise TypeError(
-                f"{who} expected {name} to be a numeric array, got a {type(X).__name__} "
+                f"{who} expected {label} to be a numeric array, got a {type(X).__name__} "
                 f"holding {arr.dtype} values. Convert them to numbers first."
             )
     if arr.dtype.kind in "biu":
@@ -127,14 +136,14 @@ def check_float_array(X, name: str, who: str, *, ndim: int | None = 2, dtype=Non
         fix = (f"{name}.astype(np.{target})" if isinstance(X, np.ndarray)
                else f"np.asarray({name}, dtype=np.{target})")
         raise TypeError(
-            f"{who} expected {name} with a float dtype, got {arr.dtype}. "
+            f"{who} expected {label} with a float dtype, got {arr.dtype}. "
             f"Convert it first: {fix}."
         )
     if arr.dtype.kind != "f":
-        raise TypeError(f"{who} expected {name} with a float dtype, got {arr.dtype}.")
+        raise TypeError(f"{who} expected {label} with a float dtype, got {arr.dtype}.")
     if arr.dtype not in FLOAT_DTYPES and dtype is None:
         raise TypeError(
-            f"{who} expected {name} of dtype float32 or float64, got {arr.dtype}. "
+            f"{who} expected {label} of dtype float32 or float64, got {arr.dtype}. "
             f"Convert it first: {name}.astype(np.float32)."
         )
     if ndim is not None and arr.ndim != ndim:
@@ -145,18 +154,18 @@ def check_float_array(X, name: str, who: str, *, ndim: int | None = 2, dtype=Non
                 f"for one feature use {name}.reshape(-1, 1)."
             )
         raise ValueError(
-            f"{who} expected {name} with {ndim} dimensions (n_samples, n_features), "
+            f"{who} expected {label} with {ndim} dimensions (n_samples, n_features), "
             f"got shape {arr.shape}.{hint}"
             if ndim == 2
-            else f"{who} expected {name} with {ndim} dimensions, got shape {arr.shape}."
+            else f"{who} expected {label} with {ndim} dimensions, got shape {arr.shape}."
         )
     if ndim == 2 and arr.shape[1] == 0:
         raise ValueError(
-            f"{who} expected {name} with at least one feature (column), got shape {arr.shape}."
+            f"{who} expected {label} with at least one feature (column), got shape {arr.shape}."
         )
     if dtype is not None and arr.dtype != np.dtype(dtype):
         arr = arr.astype(dtype)
-    check_finite(arr, name, who)
+    check_finite(arr, label, who)
     return arr
 
 
@@ -185,7 +194,10 @@ def check_same_length(X: np.ndarray, y: np.ndarray, who: str, xname="X", yname="
     if len(X) != len(y):
         raise ValueError(
             f"{who} expected {xname} and {yname} to have the same number of samples, "
-            f"got {len(X)} and {len(y)}."
+            f"got {len(X)} and {len(y)}. {xname} needs one row and {yname} one target per "
+            "sample, in the same order: check that both come from the same data set and "
+            "were filtered, shuffled or split together (e.g. both returned by one "
+            "train_test_split(X, y) call)."
         )
 
 
@@ -282,12 +294,13 @@ def check_n_classes(n_classes, high: int, who: str, hint: str = "") -> int:
     return n_classes
 
 
-def lookup(name: str, table: dict, kind: str, who: str, *, also: str = ""):
+def lookup(name: str, table: dict, kind: str, who: str, *, also: str = "", fix: str = ""):
     """Find ``name`` in ``table`` (case-insensitive), or list the valid names.
 
     ``also`` says what else the caller accepts besides a name (e.g. ``"a layer such as
     ReLU()"``); it goes into the message when ``name`` is not a string. A class or function
     that has a name in the table (``ReLU``, ``np.tanh``) gets that name as the fix.
+    ``fix`` (a sentence starting with a space) is appended to the unknown-name message.
     """
     if not isinstance(name, str):
         valid = ", ".join(repr(k) for k in table)
@@ -309,5 +322,5 @@ def lookup(name: str, table: dict, kind: str, who: str, *, also: str = ""):
     key = name.lower().replace("-", "_")
     if key not in table:
         valid = ", ".join(repr(k) for k in table)
-        raise ValueError(f"{who}: unknown {kind} {name!r}. Valid names are: {valid}.")
+        raise ValueError(f"{who}: unknown {kind} {name!r}. Valid names are: {valid}.{fix}")
     return table[key]

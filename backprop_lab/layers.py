@@ -73,9 +73,13 @@ class Layer:
         """Number of trainable scalars."""
         return sum(p.size for p in self.params.values())
 
-    def _check_upstream(self, dY, who: str | None = None) -> np.ndarray:
+    def _check_upstream(self, dY, who: str | None = None, *,
+                        of_network: bool = False) -> np.ndarray:
         """``dY`` checked against the cached forward pass: it must exist and match in shape
-        and dtype (a float32 pass is never upcast silently by a float64 ``dY``)."""
+        and dtype (a float32 pass is never upcast silently by a float64 ``dY``).
+
+        ``of_network``: this is a network's last layer, and ``dY`` the network's upstream
+        gradient (the messages then speak of the network's output)."""
         if not self.cache:
             raise RuntimeError(
                 f"{self!r}.backward() was called before forward(). "
@@ -89,9 +93,17 @@ class Layer:
         dY = check_float_array(dY, "dY", who, dtype=convert)
         expected = self._output_shape(self.cache)
         if dY.shape != expected:
+            if of_network:
+                fix = ("dY must have the shape of the network's last forward output "
+                       "Y_hat = net.forward(X), e.g. dY = loss.backward() after "
+                       "loss.forward(Y_hat, y) on the same batch.")
+            else:
+                fix = ("dY must have the shape of this layer's last forward output "
+                       "Y = layer.forward(X), e.g. dY = loss.backward() after "
+                       "loss.forward(Y, y) on the same batch.")
             raise ValueError(
                 f"{who} expected dY of shape {expected} (the shape of the "
-                f"forward output), got {dY.shape}."
+                f"forward output), got {dY.shape}. {fix}"
             )
         if dtype is not None and dY.dtype != dtype:
             raise TypeError(
@@ -207,10 +219,13 @@ class Dense(Layer):
         dtype=np.float64,
     ) -> None:
         super().__init__()
-        self.n_in = check_positive_int(n_in, "n_in", "Dense()")
-        self.n_out = check_positive_int(n_out, "n_out", "Dense()")
+        sizes = (" Layer sizes count units: n_in is the number of input features (columns "
+                 "of X, or units of the layer before) and n_out the number of output units, "
+                 "both at least 1, e.g. Dense(2, 4).")
+        self.n_in = check_positive_int(n_in, "n_in", "Dense()", hint=sizes)
+        self.n_out = check_positive_int(n_out, "n_out", "Dense()", hint=sizes)
         self.dtype = check_dtype(dtype, "Dense()")
-        initializer = get_initializer(init, "Dense()")
+        initializer = get_initializer(init, "Dense()", layer=f"Dense({self.n_in}, {self.n_out}")
         rng = check_rng(rng, "Dense()")
         who = f"Dense({self.n_in} -> {self.n_out})"
         try:
@@ -256,17 +271,21 @@ class Dense(Layer):
     def __repr__(self) -> str:
         return f"Dense({self.n_in} -> {self.n_out})"
 
-    def _check_input(self, X) -> np.ndarray:
+    def _check_input(self, X, *, of_network: bool = False) -> np.ndarray:
         # a list is converted to the layer's dtype: only an array can have the wrong one
         convert = None if isinstance(X, np.ndarray) else self.dtype
         X = check_has_rows(check_float_array(X, "X", f"{self!r}", dtype=convert), "X", f"{self!r}")
-        return self._check_features(X, "X")
+        return self._check_features(X, "X", of_network=of_network)
 
-    def _check_features(self, X: np.ndarray, name: str, who: str | None = None) -> np.ndarray:
+    def _check_features(self, X: np.ndarray, name: str, who: str | None = None, *,
+                        of_network: bool = False) -> np.ndarray:
         """``X`` (a 2-D float array) checked against this layer's width and dtype.
 
         ``who`` names the caller when it is not the layer itself (``fit()`` checks a network's
         input against its first layer); the messages then speak of the network.
+        ``of_network``: the layer is a network's first Dense layer, checking the network's
+        input for ``Network.forward``/``predict``/``trace`` (the advice on a wrong width then
+        speaks of the network).
         """
         if who is None:  # the layer checks its own input
             who = subject = f"{self!r}"
@@ -275,8 +294,23 @@ class Dense(Layer):
             where, owner = f" for the first layer {self!r}", "the network"
             subject = f"{who}: the network"
         if X.shape[1] != self.n_in:
+            got = X.shape[1]
+            if name != "X":  # X_val, after X passed: it must match the training data
+                fix = (f"{name} must have the same {self.n_in} features (columns) as X: "
+                       "prepare it the same way as the training data.")
+            elif who != subject or of_network:  # the network's input
+                fix = (f"The network's first Dense layer takes {self.n_in} features per row: "
+                       f"pass data with {self.n_in} columns, or, for data with {got} features, "
+                       f"build the network with Dense({got}, {self.n_out}) as its first Dense "
+                       "layer.")
+            else:
+                fix = (f"Each row of {name} must have {self.n_in} features: pass data with "
+                       f"{self.n_in} columns (or the output of a layer with {self.n_in} "
+                       f"units), or build Dense({got}, {self.n_out}) for inputs with {got} "
+                       "features.")
             raise ValueError(
-                f"{who} expected {name} of shape (n_samples, {self.n_in}){where}, got {X.shape}."
+                f"{who} expected {name} of shape (n_samples, {self.n_in}){where}, got {X.shape}. "
+                f"{fix}"
             )
         if X.dtype != self.dtype:
             raise TypeError(

@@ -170,7 +170,12 @@ class BinaryCrossEntropy(Loss):
         who = "BinaryCrossEntropy.forward()"
         P, y = self._check_same_shape(Y_hat, y, who)
         if not np.isin(y, (0, 1)).all():
-            raise ValueError(f"{who} expected targets y of 0 and 1, got {np.unique(y)[:5]}.")
+            raise ValueError(
+                f"{who} expected targets y of 0 and 1, got {np.unique(y)[:5]}. "
+                "BinaryCrossEntropy needs 0/1 targets (one probability per output); for more "
+                "than two classes use SoftmaxCrossEntropy() with integer labels 0..K-1 and a "
+                "last Dense layer with K outputs (no Sigmoid after it)."
+            )
         return P, y
 
     def _forward(self, P, y) -> float:
@@ -217,7 +222,7 @@ class SoftmaxCrossEntropy(Loss):
 
     def _check(self, Y_hat, y):
         who = "SoftmaxCrossEntropy.forward()"
-        Z = check_float_array(Y_hat, "Y_hat (the logits)", who)
+        Z = check_float_array(Y_hat, "Y_hat", who, about="the logits")
         y = as_array(y, "y", who)
         if y.ndim != 1:
             shape_hint = (
@@ -236,9 +241,18 @@ class SoftmaxCrossEntropy(Loss):
         if n == 0:
             raise ValueError(f"{who} expected a non-empty batch, got 0 rows.")
         if y.min() < 0 or y.max() >= K:
+            fix = ""
+            if y.min() < 0:  # not a matter of too few outputs: the labels need renumbering
+                fix += (
+                    f" Class labels must be integers 0..{K - 1}, never negative: renumber them "
+                    "with classes, y = np.unique(y, return_inverse=True) (classes[k] is then "
+                    "the original label of class k)."
+                )
+            if y.max() >= K:
+                fix += " Check that the last Dense layer has one output per class."
             raise ValueError(
                 f"{who} expected labels in 0..{K - 1} (one per logit column), got labels from "
-                f"{y.min()} to {y.max()}. Check that the last Dense layer has one output per class."
+                f"{y.min()} to {y.max()}.{fix}"
             )
         return Z, y
 

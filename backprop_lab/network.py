@@ -155,7 +155,7 @@ class Network:
     # -- passes --------------------------------------------------------------------
     def _check_input(self, X, who: str) -> np.ndarray:
         if self._checks_width:
-            return self._first_dense._check_input(X)
+            return self._first_dense._check_input(X, of_network=True)
         return check_has_rows(check_float_array(X, "X", who), "X", who)
 
     def _check_output(self, A: np.ndarray, who: str) -> np.ndarray:
@@ -204,7 +204,7 @@ class Network:
         """
         who = "Network.backward()"
         self._check_caches(who)
-        dY = self.layers[-1]._check_upstream(dY, who)
+        dY = self.layers[-1]._check_upstream(dY, who, of_network=True)
         self._check_cached_rows(len(dY), who)
         with np.errstate(over="ignore", invalid="ignore"):  # reported just below
             dX = self._backward(dY, input_grad)
@@ -339,7 +339,7 @@ class Network:
             steps.append(TraceStep("loss", None, repr(loss), "L", L))
             dA = loss.backward()
         else:
-            dA = self.layers[-1]._check_upstream(dY, "Network.trace()")
+            dA = self.layers[-1]._check_upstream(dY, "Network.trace()", of_network=True)
         steps.append(TraceStep("backward", len(self.layers) - 1, "output", "d" + symbols[-1],
                                np.array(dA, copy=True)))
         for i in range(len(self.layers) - 1, -1, -1):

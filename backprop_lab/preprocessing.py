@@ -271,7 +271,10 @@ def one_hot(y, n_classes: int | None = None, *, dtype=np.float64) -> np.ndarray:
     high = int(y.max()) if len(y) else -1
     if n_classes is None and high < 0:
         raise ValueError(f"{who} got no labels; pass n_classes to encode an empty array.")
-    n_classes = check_n_classes(n_classes, high, who)
+    n_classes = check_n_classes(
+        n_classes, high, who,
+        f" n_classes must be larger than the largest label: use n_classes={high + 1}, or leave "
+        "n_classes out to get y.max() + 1 classes.")
     check_allocation((len(y), n_classes), dtype, who, "the one-hot array")
     out = np.zeros((len(y), n_classes), dtype=dtype)
     out[np.arange(len(y)), y] = 1

@@ -32,6 +32,7 @@ from ._checks import (
     check_positive_float,
     check_positive_int,
     check_rng,
+    check_same_length,
 )
 from .losses import BinaryCrossEntropy, Loss, SoftmaxCrossEntropy, _as_loss
 from .network import Network
@@ -325,12 +326,7 @@ def _check_targets(net: Network, loss: Loss, X: np.ndarray, y, name: str, who: s
     y = as_array(y, name, who)
     if y.ndim == 0:
         raise ValueError(f"{who} expected {name} with one target per sample, got a scalar.")
-    if len(y) != len(X):
-        xname = "X" if name == "y" else "X_val"
-        raise ValueError(
-            f"{who} expected {xname} and {name} to have the same number of samples, "
-            f"got {len(X)} and {len(y)}."
-        )
+    check_same_length(X, y, who, "X" if name == "y" else "X_val", name)
     with np.errstate(all="ignore"):  # only the output's shape is needed here
         tail = _predict(net.layers, X[:1]).shape[1:]
     probe = np.full((len(y), *tail), 0.5, dtype=X.dtype)
@@ -508,8 +504,13 @@ def fit(
             f"{who}: the optimizer {optimizer!r} was built for another network. "
             "Build it on this one: SGD(net, lr=...)."
         )
-    epochs = check_positive_int(epochs, "epochs", who)
-    batch_size = check_positive_int(batch_size, "batch_size", who)
+    epochs = check_positive_int(
+        epochs, "epochs", who,
+        hint=" epochs is the number of passes over the training data: use e.g. epochs=10.")
+    batch_size = check_positive_int(
+        batch_size, "batch_size", who,
+        hint=" batch_size is the number of samples per gradient step: use e.g. batch_size=32 "
+             "(or batch_size=len(X) for full-batch gradient descent).")
     for flag, value in (("shuffle", shuffle), ("progress", progress)):
         if not isinstance(value, bool):
             raise TypeError(f"{who} expected {flag} to be True or False, got {value!r}.")
