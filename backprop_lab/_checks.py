@@ -254,6 +254,10 @@ def check_label_dtype(y: np.ndarray, name: str, who: str) -> np.ndarray:
     return y
 
 
+#: how to turn any labels into class indices 0..K-1, for the messages that refuse other labels
+RENUMBER = ("classes, y = np.unique(y, return_inverse=True) (classes[k] is then the original "
+            "label of class k)")
+
 #: the largest array (in bytes) that a label encoding may allocate before it is taken for a
 #: labelling mistake (a raw id as a label) rather than a request for that much memory
 MAX_LABEL_BYTES = 2**32
@@ -265,8 +269,8 @@ def check_allocation(shape: tuple[int, ...], dtype, who: str, what: str) -> None
     if n_bytes > MAX_LABEL_BYTES:
         raise ValueError(
             f"{who}: {what} of shape {shape} would take {n_bytes / 2**30:.1f} GiB. Check the "
-            "labels: they must be 0..K-1, not raw ids (map them with "
-            "np.unique(y, return_inverse=True)[1]), and pass n_classes if it is known."
+            f"labels: they must be 0..K-1, not raw ids (renumber them with {RENUMBER}), and "
+            "pass n_classes if it is known."
         )
 
 

@@ -19,7 +19,7 @@ import math
 
 import numpy as np
 
-from ._checks import as_array, check_float_array, check_label_dtype, lookup
+from ._checks import RENUMBER, as_array, check_float_array, check_label_dtype, lookup
 
 __all__ = ["MSE", "BinaryCrossEntropy", "Loss", "SoftmaxCrossEntropy", "get_loss"]
 
@@ -245,8 +245,7 @@ class SoftmaxCrossEntropy(Loss):
             if y.min() < 0:  # not a matter of too few outputs: the labels need renumbering
                 fix += (
                     f" Class labels must be integers 0..{K - 1}, never negative: renumber them "
-                    "with classes, y = np.unique(y, return_inverse=True) (classes[k] is then "
-                    "the original label of class k)."
+                    f"with {RENUMBER}."
                 )
             if y.max() >= K:
                 fix += " Check that the last Dense layer has one output per class."

@@ -12,7 +12,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import as_array, check_allocation, check_label_dtype, check_n_classes
+from ._checks import (
+    RENUMBER,
+    as_array,
+    check_allocation,
+    check_label_dtype,
+    check_n_classes,
+)
 from .activations import Sigmoid
 from .network import Network
 
@@ -44,8 +50,8 @@ def _check_pair(y_true, y_pred, who: str) -> tuple[np.ndarray, np.ndarray]:
     low = min(int(y_true.min()), int(y_pred.min()))
     if low < 0:
         raise ValueError(
-            f"{who} expected labels >= 0, got {low}. Class labels are 0, ..., K-1; turn "
-            "other labels into those with np.unique(y, return_inverse=True)[1]."
+            f"{who} expected labels >= 0, got {low}. Class labels are 0..K-1: renumber "
+            f"them with {RENUMBER}."
         )
     return y_true, y_pred
 

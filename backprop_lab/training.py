@@ -413,6 +413,8 @@ def _progress_bar(epochs: int):
 
 # -- the loop ----------------------------------------------------------------------------
 
+_BATCH_SIZE_HINT = " batch_size is the number of samples per gradient step: use e.g. batch_size=32"
+
 def fit(
     net: Network,
     loss: Loss | str,
@@ -509,8 +511,7 @@ def fit(
         hint=" epochs is the number of passes over the training data: use e.g. epochs=10.")
     batch_size = check_positive_int(
         batch_size, "batch_size", who,
-        hint=" batch_size is the number of samples per gradient step: use e.g. batch_size=32 "
-             "(or batch_size=len(X) for full-batch gradient descent).")
+        hint=_BATCH_SIZE_HINT + " (or batch_size=len(X) for full-batch gradient descent).")
     for flag, value in (("shuffle", shuffle), ("progress", progress)):
         if not isinstance(value, bool):
             raise TypeError(f"{who} expected {flag} to be True or False, got {value!r}.")
@@ -696,7 +697,7 @@ def lr_range_test(
     lr_high = check_positive_float(lr_high, "lr_high", who)
     if lr_high <= lr_low:
         raise ValueError(f"{who} expected lr_low < lr_high, got {lr_low} and {lr_high}.")
-    batch_size = check_positive_int(batch_size, "batch_size", who)
+    batch_size = check_positive_int(batch_size, "batch_size", who, hint=_BATCH_SIZE_HINT + ".")
     rng = check_rng(seed, who, "seed")
     for name, value in (("smoothing", smoothing), ("stop_factor", stop_factor)):
         if isinstance(value, bool) or not isinstance(value, numbers.Real):

@@ -197,3 +197,25 @@ def test_unknown_initializer_says_init_also_takes_a_function(name):
     assert np.all(layers[0].params["W"] == 0.1)  # constant(0.1)
     assert all(layer.params["W"].shape == (3, 4) for layer in layers)
     assert np.abs(layers[2].params["W"]).max() <= 0.05  # uniform(limit=0.05)
+
+
+def test_one_hot_negative_labels_are_told_to_renumber():
+    from backprop_lab import one_hot
+
+    y = np.array([3, -2, 3])
+    with pytest.raises(ValueError, match=r"one_hot\(\) expected labels >= 0, got -2. Class labels "
+                                         r"are 0..K-1: renumber them with classes, y = "
+                                         r"np.unique\(y, return_inverse=True\)"):
+        one_hot(y)
+    classes, y = np.unique(y, return_inverse=True)  # the advice, as printed
+    np.testing.assert_array_equal(one_hot(y).argmax(axis=1), [1, 0, 1])
+
+
+def test_lr_range_test_batch_size_below_one_suggests_a_typical_value():
+    from backprop_lab import Dense, Network, lr_range_test
+
+    with pytest.raises(ValueError, match=r"lr_range_test\(\) expected batch_size >= 1, got 0. "
+                                         r"batch_size is the number of samples per gradient "
+                                         r"step: use e.g. batch_size=32."):
+        lr_range_test(Network([Dense(2, 2)]), "mse", np.zeros((4, 2)), np.zeros((4, 2)),
+                      batch_size=0)

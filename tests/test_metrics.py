@@ -176,11 +176,12 @@ def test_confusion_matrix_refuses_a_negative_predicted_label():
 def test_accuracy_refuses_negative_labels_as_confusion_matrix_does(y_true, y_pred):
     """Labels are 0..K-1 for every metric: accuracy([-3, -1], [-3, -1]) used to return 1.0."""
     with pytest.raises(ValueError, match=r"accuracy\(\) expected labels >= 0, got -\d. Class "
-                                         r"labels are 0, ..., K-1; turn other labels into "
-                                         r"those with np.unique\(y, return_inverse=True\)\[1\]"):
+                                         r"labels are 0..K-1: renumber them with classes, y = "
+                                         r"np.unique\(y, return_inverse=True\) \(classes\[k\]"):
         accuracy(y_true, y_pred)
-    remapped = np.unique(np.array(y_true), return_inverse=True)[1]  # the advice works
-    assert remapped.min() == 0 and accuracy(remapped, remapped) == 1.0
+    classes, y = np.unique(np.array(y_true), return_inverse=True)  # the advice works
+    assert y.min() == 0 and accuracy(y, y) == 1.0
+    np.testing.assert_array_equal(classes[y], y_true)
 
 
 def test_a_length_mismatch_says_to_compare_the_same_samples():
