@@ -136,17 +136,18 @@ _BY_NAME: dict[str, Initializer] = {
 
 
 def get_initializer(init: str | Initializer, who: str = "get_initializer()", *,
-                    layer: str = "Dense(3, 4") -> Initializer:
+                    sizes: tuple[int, int] = (3, 4)) -> Initializer:
     """Return the initializer named ``init`` (see the module table) or ``init`` if callable.
 
-    ``layer`` begins the constructor call that an unknown name's message suggests
-    (``"Dense(3, 4"`` gives ``Dense(3, 4, init=constant(0.1))``).
+    ``sizes`` are the ``(n_in, n_out)`` of the ``Dense`` layers that an unknown name's message
+    suggests (``Dense(3, 4, init=constant(0.1))``).
     """
     if callable(init):
         return init
+    dense = f"Dense({sizes[0]}, {sizes[1]}"
     fix = (" init also accepts a function init(shape, rng, dtype); for a constant or a "
            "custom scale, build one: from backprop_lab.init import constant, normal, uniform; "
-           f"then {layer}, init=constant(0.1)), {layer}, init=normal(std=0.01)) or "
-           f"{layer}, init=uniform(limit=0.05)).")
+           f"then {dense}, init=constant(0.1)), {dense}, init=normal(std=0.01)) or "
+           f"{dense}, init=uniform(limit=0.05)).")
     return lookup(init, _BY_NAME, "initializer", who,
                   also="a function init(shape, rng, dtype)", fix=fix)

@@ -225,7 +225,7 @@ class Dense(Layer):
         self.n_in = check_positive_int(n_in, "n_in", "Dense()", hint=sizes)
         self.n_out = check_positive_int(n_out, "n_out", "Dense()", hint=sizes)
         self.dtype = check_dtype(dtype, "Dense()")
-        initializer = get_initializer(init, "Dense()", layer=f"Dense({self.n_in}, {self.n_out}")
+        initializer = get_initializer(init, "Dense()", sizes=(self.n_in, self.n_out))
         rng = check_rng(rng, "Dense()")
         who = f"Dense({self.n_in} -> {self.n_out})"
         try:
