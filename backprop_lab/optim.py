@@ -186,15 +186,35 @@ class Optimizer:
         return False
 
     def _kernel_for(self, *arrays: np.ndarray):
-        """The compiled twin of this optimizer's numpy update (:mod:`backprop_lab._kernels`)
-        for a parameter of at least ``_kernels.MIN_SIZE`` elements whose arrays (parameter,
-        gradient, state) are all C-contiguous float32 or all float64, else None: numpy's code."""
+        """The compiled twin of this optimizer's numpy update (:mod:`backprop_lab._kernels`),
+        or None: numpy's code.
+
+        The twin runs only for a parameter of at least ``_kernels.MIN_SIZE`` elements whose
+        arrays (parameter, gradient, state) all have its shape, are C-contiguous, and are all
+        float32 or all float64, the parameter and state writable; and only where this class
+        computes what the twin was written for (a subclass that overrides ``_update`` or
+        ``_with_weight_decay`` gets its own code run). Anything else takes the numpy code,
+        whose checks then say what is wrong.
+        """
         param = arrays[0]
-        if (not self._KERNEL or param.size < _kernels.MIN_SIZE
-                or param.dtype not in _KERNEL_DTYPES
-                or not all(a.flags.c_contiguous and a.dtype == param.dtype for a in arrays)):
+        if (param.size < _kernels.MIN_SIZE or param.dtype not in _KERNEL_DTYPES
+                or not self._twin_is_exact()):
             return None
+        for k, a in enumerate(arrays):
+            if (a.shape != param.shape or a.dtype != param.dtype or not a.flags.c_contiguous
+                    or (k != 1 and not a.flags.writeable)):
+                return None
         return _kernels.kernel(self._KERNEL)
+
+    def _twin_is_exact(self) -> bool:
+        """Whether this object's class computes exactly what ``_KERNEL`` was written for: the
+        class that names it, or a subclass that keeps its ``_update`` and
+        ``_with_weight_decay``."""
+        owner = next((c for c in type(self).__mro__ if "_KERNEL" in c.__dict__), None)
+        if owner is None or not owner._KERNEL:
+            return False
+        return all(getattr(type(self), name) is getattr(owner, name)
+                   for name in ("_update", "_with_weight_decay"))
 
     def _update(self, i: int, param: np.ndarray, grad: np.ndarray) -> None:
         raise NotImplementedError(
@@ -298,8 +318,9 @@ class SGD(Optimizer):
                 np.add(b, d, out=b)
             if self.nesterov:
                 tmp = self._tmp[i]
+                # torch: grad.add(buf, alpha=momentum)
                 np.multiply(b, self.momentum, out=tmp)
-                np.add(d, tmp, out=tmp)  # torch: grad.add(buf, alpha=momentum)
+                np.add(d, tmp, out=tmp)
                 d = tmp
             else:
                 d = b
@@ -318,8 +339,11 @@ class SGD(Optimizer):
         elif b is None:  # no momentum: the loop never touches b
             b = np.empty(0, param.dtype)
         dtype = param.dtype.type
+        # whether to apply momentum and weight decay is decided, as in numpy's code, on the
+        # Python floats, not on their float32 roundings (1e-46 rounds to 0)
         kernel(param.reshape(-1), grad.reshape(-1), b.reshape(-1), dtype(self.lr),
-               dtype(self.momentum), dtype(self.weight_decay), self.nesterov, first)
+               dtype(self.momentum), dtype(self.weight_decay), bool(self.momentum),
+               bool(self.weight_decay), self.nesterov, first)
         return True
 
     def _options(self):
@@ -409,15 +433,17 @@ class RMSProp(Optimizer):
 
     def _compiled_update(self, i, param, grad):
         v = self.square_avg[i]
-        # without momentum the loop never touches b
-        b = self.velocity[i] if self.momentum else np.empty(0, param.dtype)
-        kernel = self._kernel_for(param, grad, v, b)
+        state = [v, self.velocity[i]] if self.momentum else [v]
+        kernel = self._kernel_for(param, grad, *state)
         if kernel is None:
             return False
+        # without momentum the loop never touches b
+        b = self.velocity[i] if self.momentum else np.empty(0, param.dtype)
         dtype = param.dtype.type
         kernel(param.reshape(-1), grad.reshape(-1), v.reshape(-1), b.reshape(-1),
                dtype(self.alpha), dtype(1 - self.alpha), dtype(self.eps), dtype(self.lr),
-               dtype(self.momentum), dtype(self.weight_decay))
+               dtype(self.momentum), dtype(self.weight_decay), bool(self.momentum),
+               bool(self.weight_decay))
         return True
 
     def _options(self):
@@ -550,7 +576,7 @@ class Adam(Optimizer):
         dtype = param.dtype.type
         kernel(param.reshape(-1), grad.reshape(-1), n.reshape(-1), u.reshape(-1),
                dtype(self.betas[0]), dtype(self.betas[1]), dtype(self._eps_k), dtype(self._c),
-               dtype(self.weight_decay))
+               dtype(self.weight_decay), bool(self.weight_decay))
         return True
 
     def _options(self):
