@@ -136,5 +136,6 @@ def test_the_report_says_which_code_runs_the_updates(bench, monkeypatch):
     monkeypatch.setattr(_kernels, "_compiled", {"adam": None})
     assert bench.update_kind().startswith("numpy, one pass per operation")
     pytest.importorskip("numba")
+    monkeypatch.delenv("BACKPROP_LAB_NO_NUMBA", raising=False)
     monkeypatch.setattr(_kernels, "_compiled", {})
     assert bench.update_kind().startswith("compiled by numba")

@@ -38,6 +38,13 @@ OPTIMIZERS = {
 }
 
 
+def require_compiled():
+    """Skip unless the compiled loops can run here: numba installed and not switched off."""
+    pytest.importorskip("numba")
+    if _kernels._disabled():
+        pytest.skip("BACKPROP_LAB_NO_NUMBA is set: only numpy's code runs")
+
+
 def twin_nets(dtype):
     def make():
         return Network([Dense(*BIG, rng=0, dtype=dtype), ReLU(),
@@ -125,7 +132,7 @@ def run_twins(make, dtype, n_steps=10):
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("name", OPTIMIZERS)
 def test_compiled_update_equals_numpy_update_bit_for_bit(name, dtype):
-    pytest.importorskip("numba")
+    require_compiled()
     sizes = run_twins(OPTIMIZERS[name], dtype)
     assert sizes == [BIG[0] * BIG[1]] * 10  # only the big weight matrix, once per step
 
@@ -184,7 +191,7 @@ def test_small_networks_never_load_numba():
 def test_arrays_the_kernel_cannot_take_fall_back_to_numpy():
     """numba checks no bounds: an array of another shape, dtype or layout, or a read-only one,
     must never reach a compiled loop (a re-bound, larger W used to crash the process)."""
-    pytest.importorskip("numba")
+    require_compiled()
     opt = Adam(twin_nets(np.float64)[0])
     big = np.zeros(BIG)
     assert opt._kernel_for(big, big, big, big) is _kernels.kernel("adam")
