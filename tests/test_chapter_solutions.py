@@ -8,40 +8,51 @@ runs in that namespace.
 
 from __future__ import annotations
 
-import contextlib
-import io
-import re
+import json
+import subprocess
+import sys
 from pathlib import Path
 
-import matplotlib
-import nbformat
 import pytest
 
 BOOK = Path(__file__).resolve().parents[1] / "book"
 NOTEBOOKS = sorted(BOOK.glob("*.ipynb"))
-PYTHON_BLOCK = re.compile(r"```python\n(.*?)```", re.S)
+
+# runs in a fresh interpreter, so that the chapter's pyplot figures, warnings filters and
+# other global state cannot leak into the other tests
+RUNNER = r"""
+import contextlib, io, json, re, sys
+import matplotlib
+matplotlib.use("Agg")
+import nbformat
+
+nb = nbformat.read(sys.argv[1], as_version=4)
+name = sys.argv[1].rsplit("/", 1)[-1]
+namespace = {}
+with contextlib.redirect_stdout(io.StringIO()):
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            exec(compile(cell.source, f"{name}:{cell.get('id')}", "exec"), namespace)
+printed = []
+for cell in nb.cells:
+    if cell.cell_type != "markdown":
+        continue
+    for k, block in enumerate(re.findall(r"```python\n(.*?)```", cell.source, re.S)):
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            exec(compile(block, f"{name}:{cell.get('id')}, block {k}", "exec"), namespace)
+        printed.append([cell.get("id"), out.getvalue()])
+print(json.dumps(printed))
+"""
 
 
 def run_solutions(path: Path) -> list[tuple[str, str]]:
-    """(cell id, printed text) for every python block in the markdown of ``path``."""
-    matplotlib.use("Agg")
-    nb = nbformat.read(path, as_version=4)
-    namespace: dict = {}
-    with contextlib.redirect_stdout(io.StringIO()):
-        for cell in nb.cells:
-            if cell.cell_type == "code":
-                exec(compile(cell.source, f"{path.name}:{cell.get('id')}", "exec"), namespace)
-    printed = []
-    for cell in nb.cells:
-        if cell.cell_type != "markdown":
-            continue
-        for k, block in enumerate(PYTHON_BLOCK.findall(cell.source)):
-            out = io.StringIO()
-            with contextlib.redirect_stdout(out):
-                exec(compile(block, f"{path.name}:{cell.get('id')}, block {k}", "exec"),
-                     namespace)
-            printed.append((cell.get("id"), out.getvalue()))
-    return printed
+    """(cell id, printed text) for every python block in the markdown of ``path``; an error
+    in any block fails with its traceback, naming notebook, cell and block."""
+    done = subprocess.run([sys.executable, "-c", RUNNER, str(path.resolve())], capture_output=True,
+                          text=True, cwd=path.parent)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return [tuple(item) for item in json.loads(done.stdout.splitlines()[-1])]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
