@@ -966,6 +966,9 @@ def _with_plt_plot(axes, a):
 @pytest.mark.parametrize("draw", [_with_subplots, _with_plt_plot])
 def test_a_draw_that_draws_with_pyplot_is_refused_and_its_figures_closed(draw):
     plt = _pyplot()
+    # plt.plot opens a figure only when none is current: a figure left open by an earlier
+    # test would receive the line instead (and this test would check another case)
+    plt.close("all")
     before = plt.get_fignums()
     fig = InteractiveFigure(draw, [Slider("a", [1, 2, 3])], figsize=(2, 2), dpi=30, alt="x")
     with pytest.raises(RuntimeError, match=r"drew nothing on the axes it was given for a=1, "
