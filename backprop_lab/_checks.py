@@ -44,11 +44,38 @@ def check_positive_int(value, name: str, who: str, *, minimum: int = 1, hint: st
     return int(value)
 
 
+def check_real(value, name: str, who: str, *, what: str = "a number", hint: str = "") -> float:
+    """Return ``value`` as a ``float`` if it is a real number: an int, a float or a numpy
+    scalar, not a bool, a string, None or an array. Otherwise a ``TypeError`` that says what
+    was given and how to pass a number (``hint``, a sentence, replaces the generic advice).
+    The one type check behind every number a public function takes."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(
+            f"{who} expected {name} to be {what}, got {value!r}. "
+            f"{hint or _how_to_pass_a_number(value, name)}"
+        )
+    return float(value)
+
+
+def _how_to_pass_a_number(value, name: str) -> str:
+    if isinstance(value, str):
+        try:
+            number = float(value)
+        except ValueError:
+            return "Pass a number (an int or a float), not a string."
+        return f"Write the number without quotes: {name}={number!r}."
+    if isinstance(value, bool | np.bool_):
+        return f"True and False are not numbers here: write {name}={int(value)} if you mean it."
+    if value is None:
+        return f"Pass a number; {name}=None is not accepted."
+    if isinstance(value, list | tuple | np.ndarray):
+        return f"Pass a single number, not a {type(value).__name__}."
+    return "Pass an int or a float."
+
+
 def check_positive_float(value, name: str, who: str, *, allow_zero: bool = False) -> float:
     """Return ``value`` as a ``float`` if it is a finite number ``> 0`` (or ``>= 0``)."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{who} expected {name} to be a number, got {value!r}.")
-    value = float(value)
+    value = check_real(value, name, who)
     bad = (value < 0) if allow_zero else (value <= 0)
     if bad or not np.isfinite(value):
         bound = ">= 0" if allow_zero else "> 0"
@@ -97,11 +124,7 @@ def as_array(x, name: str, who: str, *, dtype=None, about: str = "") -> np.ndarr
 
 def check_finite_number(value, name: str, who: str) -> float:
     """Return ``value`` as a ``float`` if it is a finite real number (not a bool or a string)."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(
-            f"{who} expected {name} to be a number, got {type(value).__name__}: {value!r}."
-        )
-    value = float(value)
+    value = check_real(value, name, who)
     if not np.isfinite(value):
         raise ValueError(f"{who} expected a finite {name}, got {value}.")
     return value

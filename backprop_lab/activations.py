@@ -18,11 +18,10 @@ They have no parameters; ``params`` and ``grads`` stay empty.
 from __future__ import annotations
 
 import inspect
-import numbers
 
 import numpy as np
 
-from ._checks import lookup
+from ._checks import check_real, lookup
 from .layers import Layer
 
 __all__ = [
@@ -157,8 +156,7 @@ class LeakyReLU(_Elementwise):
 
     def __init__(self, alpha: float = 0.01) -> None:
         super().__init__()
-        if isinstance(alpha, bool) or not isinstance(alpha, numbers.Real):
-            raise TypeError(f"LeakyReLU() expected alpha to be a number, got {alpha!r}.")
+        check_real(alpha, "alpha", "LeakyReLU()")
         if not (0 <= alpha < 1):
             raise ValueError(
                 f"LeakyReLU() expected 0 <= alpha < 1, got {alpha}. A typical value is 0.01."

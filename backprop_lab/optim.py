@@ -35,12 +35,11 @@ memory instead of one per operation, and the same bits (``tests/test_kernels.py`
 from __future__ import annotations
 
 import math
-import numbers
 
 import numpy as np
 
 from . import _kernels
-from ._checks import check_positive_float, lookup
+from ._checks import check_positive_float, check_real, lookup
 from .network import Network
 
 __all__ = ["SGD", "Adam", "Optimizer", "RMSProp", "get_optimizer"]
@@ -58,9 +57,7 @@ def _check_net(net, who: str):
 
 
 def _check_lr(lr, who: str, *, allow_zero: bool = False) -> float:
-    if isinstance(lr, bool) or not isinstance(lr, numbers.Real):
-        raise TypeError(f"{who} expected lr to be a number, got {lr!r}.")
-    lr = float(lr)
+    lr = check_real(lr, "lr", who)
     bound = ">= 0" if allow_zero else "> 0"
     if not math.isfinite(lr):
         raise ValueError(
@@ -75,9 +72,7 @@ def _check_lr(lr, who: str, *, allow_zero: bool = False) -> float:
 
 def _check_unit_interval(value, name: str, who: str, hint: str) -> float:
     """``value`` as a float in ``[0, 1)``."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{who} expected {name} to be a number, got {value!r}.")
-    value = float(value)
+    value = check_real(value, name, who)
     if not 0.0 <= value < 1.0:
         raise ValueError(f"{who} expected 0 <= {name} < 1, got {value}. {hint}")
     return value

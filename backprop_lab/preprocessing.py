@@ -19,6 +19,7 @@ from ._checks import (
     check_float_array,
     check_label_dtype,
     check_n_classes,
+    check_real,
     check_rng,
     check_same_length,
 )
@@ -65,8 +66,8 @@ def train_test_split(X, y, *, test_size: float | int = 0.2, rng=None, stratify: 
     n = len(X)
     if n < 2:
         raise ValueError(f"{who} expected at least 2 samples to split, got {n}.")
-    if isinstance(test_size, bool) or not isinstance(test_size, numbers.Real):
-        raise TypeError(f"{who} expected test_size to be a fraction or a count, got {test_size!r}.")
+    check_real(test_size, "test_size", who, what="a fraction or a count",
+               hint="Pass e.g. test_size=0.2 (a fifth of the rows) or test_size=50 (50 rows).")
     if isinstance(test_size, numbers.Integral):
         if not 1 <= test_size <= n - 1:
             raise ValueError(

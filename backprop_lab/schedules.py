@@ -43,7 +43,7 @@ import numbers
 
 import numpy as np
 
-from ._checks import check_positive_int
+from ._checks import check_positive_int, check_real
 from .optim import Optimizer
 
 __all__ = ["ConstantLR", "CosineLR", "ExponentialLR", "Schedule", "StepLR", "WarmUp"]
@@ -58,9 +58,7 @@ def _check_t(t, who: str) -> int:
 
 
 def _check_base_lr(base_lr, who: str) -> float:
-    if isinstance(base_lr, bool) or not isinstance(base_lr, numbers.Real):
-        raise TypeError(f"{who} expected base_lr to be a number, got {base_lr!r}.")
-    base_lr = float(base_lr)
+    base_lr = check_real(base_lr, "base_lr", who)
     if not (math.isfinite(base_lr) and base_lr > 0):
         raise ValueError(
             f"{who} expected a finite base_lr > 0, got {base_lr}. "
@@ -70,9 +68,7 @@ def _check_base_lr(base_lr, who: str) -> float:
 
 
 def _check_gamma(gamma, who: str, typical: float) -> float:
-    if isinstance(gamma, bool) or not isinstance(gamma, numbers.Real):
-        raise TypeError(f"{who} expected gamma to be a number, got {gamma!r}.")
-    gamma = float(gamma)
+    gamma = check_real(gamma, "gamma", who)
     if not 0 < gamma <= 1:
         raise ValueError(
             f"{who} expected 0 < gamma <= 1 (the factor the learning rate is multiplied by), "
@@ -217,8 +213,7 @@ class CosineLR(Schedule):
 
     def __init__(self, t_max: int, lr_min: float = 0.0) -> None:
         self.t_max = check_positive_int(t_max, "t_max", "CosineLR()")
-        if isinstance(lr_min, bool) or not isinstance(lr_min, numbers.Real):
-            raise TypeError(f"CosineLR() expected lr_min to be a number, got {lr_min!r}.")
+        check_real(lr_min, "lr_min", "CosineLR()")
         if not (math.isfinite(lr_min) and lr_min >= 0):
             raise ValueError(f"CosineLR() expected a finite lr_min >= 0, got {lr_min}.")
         self.lr_min = float(lr_min)

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import inspect
 import math
-import numbers
 import time
 from collections.abc import Callable, Sequence
 
@@ -31,6 +30,7 @@ from ._checks import (
     check_label_dtype,
     check_positive_float,
     check_positive_int,
+    check_real,
     check_rng,
     check_same_length,
 )
@@ -699,9 +699,8 @@ def lr_range_test(
         raise ValueError(f"{who} expected lr_low < lr_high, got {lr_low} and {lr_high}.")
     batch_size = check_positive_int(batch_size, "batch_size", who, hint=_BATCH_SIZE_HINT + ".")
     rng = check_rng(seed, who, "seed")
-    for name, value in (("smoothing", smoothing), ("stop_factor", stop_factor)):
-        if isinstance(value, bool) or not isinstance(value, numbers.Real):
-            raise TypeError(f"{who} expected {name} to be a number, got {value!r}.")
+    check_real(smoothing, "smoothing", who)
+    check_real(stop_factor, "stop_factor", who)
     if not 0 <= smoothing < 1:
         raise ValueError(f"{who} expected 0 <= smoothing < 1, got {smoothing}. Try 0.9.")
     if not 1 < stop_factor < math.inf:

@@ -44,7 +44,7 @@ from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 from matplotlib.transforms import blended_transform_factory
 
-from backprop_lab._checks import as_array, check_positive_float
+from backprop_lab._checks import as_array, check_positive_float, check_real
 
 __all__ = [
     "PALETTE",
@@ -230,8 +230,7 @@ def _series(
 
 def _check_number(value, name: str, who: str, *, above: float, what: str, hint: str) -> float:
     """``value`` as a float if it is a finite number ``> above``; else a clear error."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{who} expected {name} to be {what}, got {value!r}. {hint}")
+    check_real(value, name, who, what=what, hint=hint)
     if not (math.isfinite(value) and value > above):
         raise ValueError(f"{who} expected {name} to be {what}, got {value!r}. {hint}")
     return float(value)

@@ -97,7 +97,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from backprop_lab import viz
-from backprop_lab._checks import check_positive_int
+from backprop_lab._checks import check_positive_int, check_real
 
 __all__ = [
     "Slider",
@@ -346,8 +346,7 @@ class _FrameFigure:
                 f"{who} expected subplot_kw to be a dict of Figure.subplots options or None, "
                 f"got {subplot_kw!r}. Write e.g. subplot_kw={{'projection': 'polar'}}."
             )
-        if isinstance(dpi, bool) or not isinstance(dpi, numbers.Real):
-            raise TypeError(f"{who} expected dpi to be a number such as 72, got {dpi!r}.")
+        check_real(dpi, "dpi", who, what="a number such as 72")
         if not 20 <= dpi <= 300:
             raise ValueError(
                 f"{who} expected dpi between 20 and 300, got {dpi!r}. About 72 keeps a page "

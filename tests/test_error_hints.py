@@ -219,3 +219,38 @@ def test_lr_range_test_batch_size_below_one_suggests_a_typical_value():
                                          r"step: use e.g. batch_size=32."):
         lr_range_test(Network([Dense(2, 2)]), "mse", np.zeros((4, 2)), np.zeros((4, 2)),
                       batch_size=0)
+
+
+@pytest.mark.parametrize("call, given, fix", [
+    (lambda: __import__("backprop_lab").SGD(_two_by_two(), lr="0.1"), "'0.1'",
+     "Write the number without quotes: lr=0.1."),
+    (lambda: __import__("backprop_lab").Adam(_two_by_two(), eps="tiny"), "'tiny'",
+     r"Pass a number \(an int or a float\), not a string."),
+    (lambda: __import__("backprop_lab").LeakyReLU(alpha=None), "None",
+     "Pass a number; alpha=None is not accepted."),
+    (lambda: __import__("backprop_lab").ExponentialLR([0.9]), r"\[0.9\]",
+     "Pass a single number, not a list."),
+    (lambda: __import__("backprop_lab").CosineLR(10, lr_min=True), "True",
+     "True and False are not numbers here: write lr_min=1 if you mean it."),
+])
+def test_a_value_that_is_not_a_number_gets_advice_on_passing_one(call, given, fix):
+    """One type check (_checks.check_real) behind every number a public function takes: the
+    message says what was given and how to pass a number instead."""
+    with pytest.raises(TypeError, match=rf"expected \w+ to be a number, got {given}. {fix}"):
+        call()
+
+
+def _two_by_two():
+    from backprop_lab import Dense, Network
+
+    return Network([Dense(2, 2, rng=0)])
+
+
+def test_the_advice_for_a_quoted_number_runs():
+    from backprop_lab import SGD
+
+    with pytest.raises(TypeError) as err:
+        SGD(_two_by_two(), lr="1e-3")
+    advice = str(err.value).split("without quotes: ")[1].rstrip(".")
+    assert advice == "lr=0.001"
+    assert eval(f"SGD(_two_by_two(), {advice})").lr == 0.001

@@ -189,9 +189,12 @@ def test_get_activation_keywords():
 
 
 @pytest.mark.parametrize("value, error, match", [
-    ("0.1", TypeError, r"constant\(\) expected value to be a number, got str: '0.1'"),
-    ([1, 2], TypeError, r"constant\(\) expected value to be a number, got list"),
-    (True, TypeError, r"constant\(\) expected value to be a number, got bool"),
+    ("0.1", TypeError, r"constant\(\) expected value to be a number, got '0.1'. Write the "
+                       r"number without quotes: value=0.1."),
+    ([1, 2], TypeError, r"constant\(\) expected value to be a number, got \[1, 2\]. Pass a "
+                        r"single number, not a list."),
+    (True, TypeError, r"constant\(\) expected value to be a number, got True. True and False "
+                      r"are not numbers here: write value=1 if you mean it."),
     (float("inf"), ValueError, r"constant\(\) expected a finite value, got inf"),
 ])
 def test_constant_initializer_checks_its_value(value, error, match):
