@@ -281,6 +281,16 @@ def check_label_dtype(y: np.ndarray, name: str, who: str) -> np.ndarray:
 RENUMBER = ("classes, y = np.unique(y, return_inverse=True) (classes[k] is then the original "
             "label of class k)")
 
+def check_labels_nonnegative(low: int, who: str) -> None:
+    """Raise ``ValueError`` if ``low``, the smallest label given, is negative: class labels
+    are 0..K-1, and the message says how to renumber others."""
+    if low < 0:
+        raise ValueError(
+            f"{who} expected labels >= 0, got {low}. Class labels are 0..K-1: renumber "
+            f"them with {RENUMBER}."
+        )
+
+
 #: the largest array (in bytes) that a label encoding may allocate before it is taken for a
 #: labelling mistake (a raw id as a label) rather than a request for that much memory
 MAX_LABEL_BYTES = 2**32

@@ -13,10 +13,10 @@ from __future__ import annotations
 import numpy as np
 
 from ._checks import (
-    RENUMBER,
     as_array,
     check_allocation,
     check_label_dtype,
+    check_labels_nonnegative,
     check_n_classes,
 )
 from .activations import Sigmoid
@@ -47,12 +47,7 @@ def _check_pair(y_true, y_pred, who: str) -> tuple[np.ndarray, np.ndarray]:
     if len(y_true) == 0:
         raise ValueError(f"{who} expected at least one label, got empty arrays.")
     # Python ints: comparing uint64 with int64 labels in numpy would go through float64
-    low = min(int(y_true.min()), int(y_pred.min()))
-    if low < 0:
-        raise ValueError(
-            f"{who} expected labels >= 0, got {low}. Class labels are 0..K-1: renumber "
-            f"them with {RENUMBER}."
-        )
+    check_labels_nonnegative(min(int(y_true.min()), int(y_pred.min())), who)
     return y_true, y_pred
 
 

@@ -12,12 +12,12 @@ import numbers
 import numpy as np
 
 from ._checks import (
-    RENUMBER,
     as_array,
     check_allocation,
     check_dtype,
     check_float_array,
     check_label_dtype,
+    check_labels_nonnegative,
     check_n_classes,
     check_real,
     check_rng,
@@ -268,11 +268,8 @@ def one_hot(y, n_classes: int | None = None, *, dtype=np.float64) -> np.ndarray:
     if y.ndim != 1:
         raise ValueError(f"{who} expected labels of shape (n_samples,), got shape {y.shape}.")
     y = check_label_dtype(y, "y", who)
-    if len(y) and y.min() < 0:
-        raise ValueError(
-            f"{who} expected labels >= 0, got {y.min()}. Class labels are 0..K-1: renumber "
-            f"them with {RENUMBER}."
-        )
+    if len(y):
+        check_labels_nonnegative(int(y.min()), who)
     high = int(y.max()) if len(y) else -1
     if n_classes is None and high < 0:
         raise ValueError(f"{who} got no labels; pass n_classes to encode an empty array.")
