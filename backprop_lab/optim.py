@@ -34,6 +34,7 @@ memory instead of one per operation, and the same bits (``tests/test_kernels.py`
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -76,6 +77,18 @@ def _check_unit_interval(value, name: str, who: str, hint: str) -> float:
     if not 0.0 <= value < 1.0:
         raise ValueError(f"{who} expected 0 <= {name} < 1, got {value}. {hint}")
     return value
+
+
+@functools.cache
+def _twin_is_exact(cls) -> bool:
+    """Whether optimizer class ``cls`` computes exactly what its ``_KERNEL`` was written for:
+    the class that names it, or a subclass that keeps its ``_update`` and
+    ``_with_weight_decay``. Decided once per class (it is asked at every step)."""
+    owner = next((c for c in cls.__mro__ if "_KERNEL" in c.__dict__), None)
+    if owner is None or not owner._KERNEL:
+        return False
+    return all(getattr(cls, name) is getattr(owner, name)
+               for name in ("_update", "_with_weight_decay"))
 
 
 class Optimizer:
@@ -193,23 +206,13 @@ class Optimizer:
         """
         param = arrays[0]
         if (param.size < _kernels.MIN_SIZE or param.dtype not in _KERNEL_DTYPES
-                or not self._twin_is_exact()):
+                or not _twin_is_exact(type(self))):
             return None
         for k, a in enumerate(arrays):
             if (a.shape != param.shape or a.dtype != param.dtype or not a.flags.c_contiguous
                     or (k != 1 and not a.flags.writeable)):
                 return None
         return _kernels.kernel(self._KERNEL)
-
-    def _twin_is_exact(self) -> bool:
-        """Whether this object's class computes exactly what ``_KERNEL`` was written for: the
-        class that names it, or a subclass that keeps its ``_update`` and
-        ``_with_weight_decay``."""
-        owner = next((c for c in type(self).__mro__ if "_KERNEL" in c.__dict__), None)
-        if owner is None or not owner._KERNEL:
-            return False
-        return all(getattr(type(self), name) is getattr(owner, name)
-                   for name in ("_update", "_with_weight_decay"))
 
     def _update(self, i: int, param: np.ndarray, grad: np.ndarray) -> None:
         raise NotImplementedError(
