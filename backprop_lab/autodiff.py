@@ -87,24 +87,26 @@ class NonFiniteError(OverflowError, ValueError):
 
 # ---------------------------------------------------------------------- the operations
 class Operation:
-    r"""One operation of the graph: its forward value and its local derivatives.
+    r"""One operation of the graph: its forward value and local derivatives.
 
-    Chapter "The chain rule". A subclass defines, for :math:`z = f(a, b, \dots)`:
+    Chapter "The chain rule". For :math:`z = f(a, b, \dots)` a subclass
+    defines:
 
     ``symbol``
-        The name shown in a drawing of the graph and returned by :attr:`Value.op`.
+        The name in a drawing of the graph (:attr:`Value.op`).
     ``forward(a, b, ...) -> z``
-        The value, from the inputs' numbers (floats).
+        The value, from the inputs' numbers.
     ``backward(z, dz) -> (da, db, ...)``
-        Given the node ``z`` (a :class:`Value` whose ``children`` are the inputs)
-        and :math:`dz = \partial L/\partial z`, the gradient each input receives
-        through this node, :math:`\partial z/\partial a \cdot dz`, one per input
-        in the order of ``z.children``. :meth:`Value.backward` adds them up.
+        Given the node ``z`` (a :class:`Value`; its ``children`` are the
+        inputs) and :math:`dz = \partial L/\partial z`, what each input
+        receives through ``z``: :math:`da = \partial z/\partial a \cdot dz`,
+        one number per input, in the order of ``z.children``.
+        :meth:`Value.backward` adds them to the inputs' ``grad``.
 
-    Both are static methods of pure arithmetic: the node stores only which class
-    made it, never a function, so the graph holds no reference cycles.
-    ``backward(z, 1.0)`` gives the local derivatives themselves
-    (:meth:`Value.local_derivatives`).
+    Both are static methods, plain arithmetic. A node stores which class
+    made it (plus its inputs), never a function, so a graph holds no
+    reference cycles. ``backward(z, 1.0)`` gives the local derivatives
+    themselves (:meth:`Value.local_derivatives`).
     """
 
     symbol = ""
@@ -113,7 +115,7 @@ class Operation:
 class Leaf(Operation):
     """A number given, not computed: an input, a weight or a constant.
 
-    ``Value(x)`` makes one. It has no inputs, so it passes no gradient on.
+    ``Value(x)`` makes one. It has no inputs, so it passes nothing on.
     """
 
     symbol = ""
@@ -124,7 +126,10 @@ class Leaf(Operation):
 
 
 class AddOp(Operation):
-    r"""Sum :math:`z = a + b`: :math:`\partial z/\partial a = \partial z/\partial b = 1`."""
+    r"""Sum :math:`z = a + b`.
+
+    :math:`\partial z/\partial a = 1`, :math:`\partial z/\partial b = 1`.
+    """
 
     symbol = "+"
 
@@ -138,8 +143,10 @@ class AddOp(Operation):
 
 
 class SubOp(Operation):
-    r"""Difference :math:`z = a - b`: :math:`\partial z/\partial a = 1`,
-    :math:`\partial z/\partial b = -1`."""
+    r"""Difference :math:`z = a - b`.
+
+    :math:`\partial z/\partial a = 1`, :math:`\partial z/\partial b = -1`.
+    """
 
     symbol = "-"
 
@@ -153,8 +160,10 @@ class SubOp(Operation):
 
 
 class MulOp(Operation):
-    r"""Product :math:`z = a b`: :math:`\partial z/\partial a = b`,
-    :math:`\partial z/\partial b = a`."""
+    r"""Product :math:`z = a b`.
+
+    :math:`\partial z/\partial a = b`, :math:`\partial z/\partial b = a`.
+    """
 
     symbol = "*"
 
@@ -169,8 +178,11 @@ class MulOp(Operation):
 
 
 class DivOp(Operation):
-    r"""Quotient :math:`z = a / b`: :math:`\partial z/\partial a = 1/b`,
-    :math:`\partial z/\partial b = -a/b^2`."""
+    r"""Quotient :math:`z = a / b`.
+
+    :math:`\partial z/\partial a = 1/b`,
+    :math:`\partial z/\partial b = -a/b^2`.
+    """
 
     symbol = "/"
 
@@ -185,7 +197,10 @@ class DivOp(Operation):
 
 
 class NegOp(Operation):
-    r"""Negation :math:`z = -a`: :math:`\partial z/\partial a = -1`."""
+    r"""Negation :math:`z = -a`.
+
+    :math:`\partial z/\partial a = -1`.
+    """
 
     symbol = "neg"
 
@@ -199,11 +214,11 @@ class NegOp(Operation):
 
 
 class PowOp(Operation):
-    r"""Power with a constant exponent :math:`z = a^n`:
-    :math:`\partial z/\partial a = n\,a^{n-1}`.
+    r"""Power with a constant exponent :math:`z = a^n`.
 
-    The exponent is a number stored on the node (:attr:`Value.exponent`), not an
-    input, so it receives no gradient.
+    :math:`\partial z/\partial a = n\,a^{n-1}`. The exponent is a number
+    stored on the node (:attr:`Value.exponent`), not an input: it receives
+    no gradient.
     """
 
     symbol = "**"
@@ -215,15 +230,18 @@ class PowOp(Operation):
     @staticmethod
     def backward(z: Value, dz: float) -> tuple[float]:
         (a,), n = z._prev, z._arg
-        dz_da = n * a.data ** (n - 1.0)  # ** raises OverflowError beyond float64
-        if not _isfinite(dz_da):  # n * ... may still overflow
+        dz_da = n * a.data ** (n - 1.0)  # OverflowError beyond float64
+        if not _isfinite(dz_da):  # n * ... can still overflow
             raise OverflowError
         return (dz_da * dz,)
 
 
 class ReLUOp(Operation):
-    r"""Rectified linear unit :math:`z = \max(0, a)`:
-    :math:`\partial z/\partial a = [a > 0]` (0 at the kink, as in PyTorch)."""
+    r"""Rectified linear unit :math:`z = \max(0, a)`.
+
+    :math:`\partial z/\partial a = 1` if :math:`a > 0`, else 0 (also at
+    the kink :math:`a = 0`, as in PyTorch).
+    """
 
     symbol = "relu"
 
@@ -237,7 +255,10 @@ class ReLUOp(Operation):
 
 
 class TanhOp(Operation):
-    r"""Hyperbolic tangent :math:`z = \tanh a`: :math:`\partial z/\partial a = 1 - z^2`."""
+    r"""Hyperbolic tangent :math:`z = \tanh a`.
+
+    :math:`\partial z/\partial a = 1 - \tanh^2 a = 1 - z^2`.
+    """
 
     symbol = "tanh"
 
@@ -252,7 +273,10 @@ class TanhOp(Operation):
 
 
 class ExpOp(Operation):
-    r"""Exponential :math:`z = e^a`: :math:`\partial z/\partial a = e^a = z`."""
+    r"""Exponential :math:`z = e^a`.
+
+    :math:`\partial z/\partial a = e^a = z`.
+    """
 
     symbol = "exp"
 
@@ -266,7 +290,10 @@ class ExpOp(Operation):
 
 
 class LogOp(Operation):
-    r"""Natural logarithm :math:`z = \ln a`: :math:`\partial z/\partial a = 1/a`."""
+    r"""Natural logarithm :math:`z = \ln a`.
+
+    :math:`\partial z/\partial a = 1/a`.
+    """
 
     symbol = "log"
 
@@ -280,10 +307,10 @@ class LogOp(Operation):
 
 
 class SigmoidOp(Operation):
-    r"""Logistic sigmoid :math:`z = \sigma(a) = 1/(1 + e^{-a})`:
-    :math:`\partial z/\partial a = z(1 - z)`.
+    r"""Logistic sigmoid :math:`z = \sigma(a) = 1/(1 + e^{-a})`.
 
-    Two branches so that no ``exp`` overflows: :math:`1/(1+e^{-a})` for
+    :math:`\partial z/\partial a = \sigma(a)(1 - \sigma(a)) = z(1 - z)`.
+    Two branches, so that no ``exp`` overflows: :math:`1/(1+e^{-a})` for
     :math:`a \ge 0`, :math:`e^{a}/(1+e^{a})` for :math:`a < 0`.
     """
 
@@ -303,9 +330,10 @@ class SigmoidOp(Operation):
 
 
 class SumOp(Operation):
-    r"""Sum of many terms :math:`z = \sum_i a_i`: :math:`\partial z/\partial a_i = 1`.
+    r"""Sum of many terms :math:`z = \sum_i a_i`, one node.
 
-    ``math.fsum`` adds the terms without rounding error in between.
+    :math:`\partial z/\partial a_i = 1` for every term. ``math.fsum`` adds
+    the terms without rounding in between.
     """
 
     symbol = "sum"
@@ -320,11 +348,11 @@ class SumOp(Operation):
 
 
 class DotOp(Operation):
-    r"""Dot product :math:`z = \sum_i w_i x_i` of the inputs ``(*w, *x)``:
-    :math:`\partial z/\partial w_i = x_i`, :math:`\partial z/\partial x_i = w_i`.
+    r"""Dot product :math:`z = \sum_i w_i x_i`: one node, inputs (*w, *x).
 
-    The rule of ``*`` for every pair with the rule of ``+`` (pass :math:`dz` on)
-    folded in: one node instead of :math:`2n - 1`.
+    :math:`\partial z/\partial w_i = x_i`, :math:`\partial z/\partial x_i =
+    w_i`: the rule of ``*`` for each pair, with the rule of ``+`` folded in.
+    ``forward`` takes the two halves as Values (for speed: no copies).
     """
 
     symbol = "dot"
@@ -336,7 +364,7 @@ class DotOp(Operation):
     @staticmethod
     def backward(z: Value, dz: float) -> list[float]:
         n = len(z._prev) // 2
-        partners = z._prev[n:] + z._prev[:n]  # x_i for each w_i, w_i for each x_i
+        partners = z._prev[n:] + z._prev[:n]  # x_i for w_i, w_i for x_i
         return [p.data * dz for p in partners]
 
 
@@ -634,10 +662,11 @@ class Value:
         return self._arg
 
     def local_derivatives(self) -> tuple[float, ...]:
-        r"""Return :math:`\partial\,\text{self}/\partial c` for each child ``c``, in order.
+        r"""Return :math:`\partial\,\text{self}/\partial c` for each child.
 
-        The numbers :meth:`backward` multiplies by ``self.grad`` before adding them
-        to the children's ``grad``; ``()`` for a leaf.
+        In the order of :attr:`children`; ``()`` for a leaf. These are
+        the numbers that :meth:`backward` multiplies by ``self.grad`` and
+        adds to the children's ``grad``.
 
         Raises
         ------
@@ -669,7 +698,8 @@ class Value:
             other = _lift(other)
             if other is NotImplemented:
                 return NotImplemented
-        return _result(AddOp, AddOp.forward(self.data, other.data), (self, other))
+        data = AddOp.forward(self.data, other.data)
+        return _result(AddOp, data, (self, other))
 
     def __radd__(self, other) -> Value:
         """Return ``other + self`` for a number ``other``."""
@@ -684,7 +714,8 @@ class Value:
             other = _lift(other)
             if other is NotImplemented:
                 return NotImplemented
-        return _result(SubOp, SubOp.forward(self.data, other.data), (self, other))
+        data = SubOp.forward(self.data, other.data)
+        return _result(SubOp, data, (self, other))
 
     def __rsub__(self, other) -> Value:
         """Return ``other - self`` for a number ``other``."""
@@ -699,7 +730,8 @@ class Value:
             other = _lift(other)
             if other is NotImplemented:
                 return NotImplemented
-        return _result(MulOp, MulOp.forward(self.data, other.data), (self, other))
+        data = MulOp.forward(self.data, other.data)
+        return _result(MulOp, data, (self, other))
 
     def __rmul__(self, other) -> Value:
         """Return ``other * self`` for a number ``other``."""
@@ -725,7 +757,8 @@ class Value:
                 f"Value division by zero: {self.data!r} / 0.0. "
                 "Add a small epsilon to the denominator if it can be zero."
             )
-        return _result(DivOp, DivOp.forward(self.data, other.data), (self, other))
+        data = DivOp.forward(self.data, other.data)
+        return _result(DivOp, data, (self, other))
 
     def __rtruediv__(self, other) -> Value:
         """Return ``other / self`` for a number ``other``."""
@@ -792,9 +825,9 @@ class Value:
         return self
 
     def relu(self) -> Value:
-        r"""Rectified linear unit :math:`z = \max(0, a)` (rule: :class:`ReLUOp`).
+        r"""Rectified linear unit :math:`z = \max(0, a)` (:class:`ReLUOp`).
 
-        The derivative at the kink :math:`a = 0` is taken to be 0, as in PyTorch.
+        The derivative at the kink :math:`a = 0` is 0, as in PyTorch.
 
         Examples
         --------
@@ -851,7 +884,7 @@ class Value:
         return _result(LogOp, LogOp.forward(x), (self,))
 
     def sigmoid(self) -> Value:
-        r"""Logistic sigmoid :math:`z = 1/(1 + e^{-a})` (rule: :class:`SigmoidOp`).
+        r"""Logistic sigmoid :math:`z = 1/(1 + e^{-a})` (:class:`SigmoidOp`).
 
         Examples
         --------
@@ -947,13 +980,14 @@ class Value:
 
     # ------------------------------------------------------------------ the graph
     def _topo(self) -> list[Value]:
-        """Every node this one depends on, children before parents, ``self`` last.
+        """Every node this one uses, children before parents, ``self`` last.
 
-        Depth-first post-order with an explicit stack of (node, iterator over its
-        children), so that neither a long chain (no recursion) nor a wide node
-        (each child is looked at once) is a problem. A node enters ``seen`` when
-        it is pushed; in a DAG a child already in ``seen`` is already finished,
-        so a node is finished when its iterator runs out.
+        Depth-first post-order with an explicit stack of (node, iterator
+        over its children), so that neither a long chain (no recursion) nor
+        a wide node (each child is looked at once) is a problem. A node
+        enters ``seen`` when it is pushed; in a DAG a child already in
+        ``seen`` is already finished, so a node is finished when its
+        iterator runs out.
         """
         order = []
         seen = {self}
@@ -976,13 +1010,13 @@ class Value:
         Returns
         -------
         nodes : list of Value
-            Every node ``self`` depends on, in topological order: each node comes
-            after all of its children; ``self`` is last.
+            Every node ``self`` depends on, in topological order: each node
+            comes after all of its children; ``self`` is last.
         edges : list of (Value, Value)
-            One ``(child, parent)`` pair per operand: ``child`` is an input of the
-            operation ``parent.op``. A node used twice (``a * a``) gives two
-            equal pairs. ``parent.local_derivatives()`` gives one number per
-            edge into ``parent``, in the same order.
+            One ``(child, parent)`` pair per operand: ``child`` is an input
+            of the operation ``parent.op``. A node used twice (``a * a``)
+            gives two equal pairs. ``parent.local_derivatives()`` gives one
+            number per edge into ``parent``, in the same order.
 
         Examples
         --------
@@ -1016,12 +1050,12 @@ class Value:
             v.grad = 0.0
 
     def backward(self) -> None:
-        """Add the derivative of ``self`` to ``v.grad`` of every node v it uses.
+        """Add d(self)/dv to ``v.grad`` for every node v that self uses.
 
-        Seeds d(self)/d(self) = 1, then visits the nodes from the output back
-        (reverse topological order: a node's grad is complete before it is
-        passed on) and calls each node's rule. Grads add up over calls: call
-        :meth:`zero_grad` before a fresh pass. Example in :class:`Value`.
+        Seeds d(self)/d(self) = 1, then visits the nodes from the output
+        back (reverse topological order: a node's grad is complete before
+        it is passed on) and calls each node's rule. Grads add up over
+        calls: call :meth:`zero_grad` before a fresh pass.
         """
         topo = self._topo()
         _refuse_nonfinite_data(topo)
