@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import doctest
+import functools
 import gc
+import inspect
 import math
+import types
 import weakref
 
 import numpy as np
@@ -683,3 +686,185 @@ def test_a_node_used_twice_accumulates_its_gradient(build, x0, expected):
     x, y = Value(x0), Value(3.0)
     build(x, y).backward()
     assert x.grad == pytest.approx(expected)
+
+
+# -- the operations: forward and local derivative together, and the graph-walking API ---------
+OPERATIONS = [
+    autodiff.Leaf, autodiff.AddOp, autodiff.SubOp, autodiff.MulOp, autodiff.DivOp,
+    autodiff.NegOp, autodiff.PowOp, autodiff.ReLUOp, autodiff.TanhOp, autodiff.ExpOp,
+    autodiff.LogOp, autodiff.SigmoidOp, autodiff.SumOp, autodiff.DotOp,
+]
+
+
+def every_operation():
+    """A small graph that uses every operation once; returns (output, leaves)."""
+    a, b, c = Value(1.5, label="a"), Value(-0.5, label="b"), Value(2.0, label="c")
+    d = (a * b + c - a / c).tanh() + (-b).exp() * (a**3).log()
+    e = Value.sum([d, b.relu(), c.sigmoid()]) + Value.dot([a, d], [c, b])
+    return e, (a, b, c)
+
+
+def test_every_operation_class_is_exported_and_used():
+    assert set(OPERATIONS) == {
+        obj for obj in vars(autodiff).values()
+        if isinstance(obj, type) and issubclass(obj, autodiff.Operation)
+        and obj is not autodiff.Operation
+    }
+    assert {op.__name__ for op in OPERATIONS} <= set(autodiff.__all__)
+    out, _ = every_operation()
+    nodes, _ = out.graph()
+    assert {n._op for n in nodes} == set(OPERATIONS)
+    assert len({op.symbol for op in OPERATIONS}) == len(OPERATIONS)  # one name each
+
+
+@pytest.mark.parametrize("op", OPERATIONS[1:], ids=lambda op: op.__name__)
+def test_each_operation_holds_its_math_on_one_screen(op):
+    # forward, backward and the formula in the docstring, short enough to print in the book
+    source = inspect.getsource(op)
+    assert len(source.splitlines()) <= 25, f"{op.__name__} is {len(source.splitlines())} lines"
+    assert max(len(line) for line in source.splitlines()) <= 76
+    assert r"\partial z/\partial" in op.__doc__
+    assert callable(op.forward) and callable(op.backward)
+
+
+def test_backward_is_short_enough_to_print_whole():
+    source = inspect.getsource(Value.backward).splitlines()
+    assert len(source) <= 30, f"Value.backward is {len(source)} lines"
+    assert max(len(line) for line in source) <= 76
+    assert "elif" not in inspect.getsource(Value.backward)  # no per-operation branches
+
+
+@pytest.mark.parametrize(
+    ("build", "x", "expected"),
+    [
+        (lambda a, b: a + b, (3.0, 2.0), (1.0, 1.0)),
+        (lambda a, b: a - b, (3.0, 2.0), (1.0, -1.0)),
+        (lambda a, b: a * b, (3.0, 2.0), (2.0, 3.0)),
+        (lambda a, b: a / b, (3.0, 2.0), (0.5, -0.75)),
+        (lambda a, b: -a, (3.0, 2.0), (-1.0,)),
+        (lambda a, b: a**3, (3.0, 2.0), (27.0,)),
+        (lambda a, b: a**0.5, (4.0, 2.0), (0.25,)),
+        (lambda a, b: a.relu(), (3.0, 2.0), (1.0,)),
+        (lambda a, b: (-a).relu(), (3.0, 2.0), (0.0,)),
+        (lambda a, b: a.tanh(), (0.5, 2.0), (1.0 - math.tanh(0.5) ** 2,)),
+        (lambda a, b: a.exp(), (0.5, 2.0), (math.exp(0.5),)),
+        (lambda a, b: a.log(), (4.0, 2.0), (0.25,)),
+        (lambda a, b: a.sigmoid(), (0.0, 2.0), (0.25,)),
+        (lambda a, b: Value.sum([a, b, a]), (3.0, 2.0), (1.0, 1.0, 1.0)),
+        (lambda a, b: Value.dot([a, b], [b, 5.0]), (3.0, 2.0), (2.0, 5.0, 3.0, 2.0)),
+    ],
+)
+def test_local_derivatives(build, x, expected):
+    a, b = Value(x[0]), Value(x[1])
+    z = build(a, b)
+    derivatives = z.local_derivatives()
+    assert isinstance(derivatives, tuple)
+    assert len(derivatives) == len(z.children)
+    assert derivatives == pytest.approx(expected, rel=1e-15)
+    assert a.local_derivatives() == ()
+
+
+def test_local_derivatives_are_what_backward_multiplies_by_dz():
+    # the rule is linear in dz: backward(z, dz) == dz * local derivatives
+    out, _ = every_operation()
+    for z in out.graph()[0]:
+        dz = -1.7
+        passed = z._op.backward(z, dz)
+        assert len(passed) == len(z.children)  # one number per input, for every operation
+        assert list(passed) == pytest.approx([dz * d for d in z.local_derivatives()], rel=1e-15)
+
+
+def test_the_graph_api_is_enough_to_backpropagate_by_hand():
+    # What a later chapter does when it draws the graph and the chain rule on it: walk the
+    # nodes from the output back and multiply by the local derivatives on each edge.
+    out, leaves = every_operation()
+    nodes, edges = out.graph()
+    grad = {id(n): 0.0 for n in nodes}
+    grad[id(out)] = 1.0
+    for z in reversed(nodes):
+        for child, d in zip(z.children, z.local_derivatives(), strict=True):
+            grad[id(child)] += d * grad[id(z)]
+    out.backward()
+    for n in nodes:
+        assert grad[id(n)] == pytest.approx(n.grad, rel=1e-12, abs=1e-15)
+    # every edge into a node is one of its children, in order
+    into = {}
+    for child, parent in edges:
+        into.setdefault(id(parent), []).append(child)
+    for n in nodes:
+        assert tuple(into.get(id(n), ())) == n.children
+        assert (n.op == "") == (n.children == ())
+
+
+def test_op_names_and_exponent():
+    a = Value(2.0)
+    assert [f(a).op for f in (lambda v: v + 1, lambda v: v - 1, lambda v: v * 2,
+                              lambda v: v / 2, lambda v: -v, lambda v: v**2,
+                              Value.relu, Value.tanh, Value.exp, Value.log, Value.sigmoid,
+                              lambda v: Value.sum([v]), lambda v: Value.dot([v], [v]))] == [
+        "+", "-", "*", "/", "neg", "**", "relu", "tanh", "exp", "log", "sigmoid", "sum", "dot"]
+    assert (a**3).exponent == 3.0 and isinstance((a**3).exponent, float)
+    assert (a * 3).exponent is None and a.exponent is None
+    assert a._prev is a.children  # micrograd's name for the same tuple
+
+
+def test_nodes_hold_no_functions_only_data():
+    # minitorch's kind of history: the operation's class, the inputs and a constant;
+    # micrograd's closures (out._backward) would make every graph a reference cycle
+    out, _ = every_operation()
+    for node in out.graph()[0]:
+        assert isinstance(node._op, type) and issubclass(node._op, autodiff.Operation)
+        for slot in Value.__slots__:
+            value = getattr(node, slot, None)
+            assert not isinstance(value, types.FunctionType | types.MethodType
+                                  | types.BuiltinFunctionType | functools.partial), slot
+        assert isinstance(node._prev, tuple)
+        assert all(isinstance(c, Value) for c in node._prev)
+        assert node._arg is None or isinstance(node._arg, float)
+
+
+def test_no_reference_cycles_with_every_operation():
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        out, leaves = every_operation()
+        out.backward()
+        out.local_derivatives()
+        refs = [weakref.ref(n) for n in out.graph()[0]]
+        del out, leaves
+        assert all(r() is None for r in refs), "a node survived: the graph holds a cycle"
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def test_local_derivatives_refuse_an_infinite_slope():
+    from backprop_lab.autodiff import NonFiniteError
+
+    with pytest.raises(NonFiniteError, match=r"the derivative of x \*\* 0.5, 0.5 \* x \*\* -0.5,"
+                                             r" is not finite at x = 0.0"):
+        (Value(0.0) ** 0.5).local_derivatives()
+
+
+def test_an_infinite_slope_at_a_node_edited_by_hand_is_refused_and_grads_are_kept():
+    from backprop_lab.autodiff import NonFiniteError
+
+    x = Value(1.0)
+    y = x.log()
+    x.grad = 3.0
+    x.data = 0.0  # 1/x at 0: nothing the operations would have let through
+    with pytest.raises(NonFiniteError, match=r"Value.backward\(\): the derivative of log is "
+                                             r"not finite at \(0.0\)"):
+        y.backward()
+    assert x.grad == 3.0 and y.grad == 0.0
+
+
+def test_a_result_that_overflows_is_refused_by_every_binary_operation():
+    # one check in _result for every operation, with the message of the operation
+    from backprop_lab.autodiff import NonFiniteError
+
+    for make, symbol in ((lambda: Value(1e308) + 1e308, r"\+"), (lambda: Value(1e308) * 2, r"\*"),
+                         (lambda: Value(-1e308) - 1e308, "-"), (lambda: Value(1e308) / 0.5, "/"),
+                         (lambda: Value(1e200) ** 2, r"\*\*")):
+        with pytest.raises(NonFiniteError, match=rf"Value {symbol}: the result of {symbol} on"):
+            make()

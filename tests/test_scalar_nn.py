@@ -222,3 +222,32 @@ def test_docstring_examples_run():
     result = doctest.testmod(scalar_nn, optionflags=doctest.ELLIPSIS)
     assert result.attempted > 5
     assert result.failed == 0
+
+
+def test_the_scalar_layer_names_itself_in_messages_and_repr():
+    with pytest.raises(ValueError, match=r"^ScalarLayer expected n_out >= 1, got 0"):
+        ScalarLayer(2, 0)
+    with pytest.raises(ValueError, match=r"^ScalarLayer\(2 -> 3\) expected x with 2 entries, "
+                                         r"got 1\.$"):
+        ScalarLayer(2, 3)([1.0])
+    assert repr(ScalarLayer(2, 3, activation="relu")) == "ScalarLayer(2 -> 3, activation='relu')"
+
+
+def test_the_package_has_one_class_called_layer():
+    import backprop_lab
+    from backprop_lab import autodiff, layers
+
+    assert backprop_lab.Layer is layers.Layer
+    assert not hasattr(autodiff, "Layer") and not hasattr(scalar_nn, "Layer")
+    assert not issubclass(ScalarLayer, layers.Layer)
+    assert not hasattr(autodiff, "Neuron") and not hasattr(autodiff, "MLP")  # moved
+
+
+def test_a_neuron_is_three_nodes_dot_plus_activation():
+    n = Neuron(4, rng=0)
+    y = n([1.0, 2.0, 3.0, 4.0])
+    assert y.op == "tanh"
+    (z,) = y.children
+    assert z.op == "+" and z.children[1] is n.b
+    dot = z.children[0]
+    assert dot.op == "dot" and dot.children[:4] == tuple(n.w)
