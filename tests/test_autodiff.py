@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from backprop_lab import autodiff
+from backprop_lab import autodiff, autodiff_ops
 from backprop_lab.autodiff import Value
 
 
@@ -581,6 +581,9 @@ def test_docstring_examples_run():
     result = doctest.testmod(autodiff, optionflags=doctest.ELLIPSIS)
     assert result.attempted > 10
     assert result.failed == 0
+    result = doctest.testmod(autodiff_ops, optionflags=doctest.ELLIPSIS)
+    assert result.attempted >= 5
+    assert result.failed == 0
 
 
 # ---------------------------------------------------------------------- PyTorch, float64
@@ -689,11 +692,10 @@ def test_a_node_used_twice_accumulates_its_gradient(build, x0, expected):
 
 
 # -- the operations: forward and local derivative together, and the graph-walking API ---------
-OPERATIONS = [
-    autodiff.Leaf, autodiff.AddOp, autodiff.SubOp, autodiff.MulOp, autodiff.DivOp,
-    autodiff.NegOp, autodiff.PowOp, autodiff.ReLUOp, autodiff.TanhOp, autodiff.ExpOp,
-    autodiff.LogOp, autodiff.SigmoidOp, autodiff.SumOp, autodiff.DotOp,
-]
+OPERATIONS = [getattr(autodiff_ops, name) for name in (
+    "Leaf", "AddOp", "SubOp", "MulOp", "DivOp", "NegOp", "PowOp", "ReLUOp", "TanhOp", "ExpOp",
+    "LogOp", "SigmoidOp", "SumOp", "DotOp",
+)]
 
 
 def every_operation():
@@ -706,11 +708,11 @@ def every_operation():
 
 def test_every_operation_class_is_exported_and_used():
     assert set(OPERATIONS) == {
-        obj for obj in vars(autodiff).values()
-        if isinstance(obj, type) and issubclass(obj, autodiff.Operation)
-        and obj is not autodiff.Operation
+        obj for obj in vars(autodiff_ops).values()
+        if isinstance(obj, type) and issubclass(obj, autodiff_ops.Operation)
+        and obj is not autodiff_ops.Operation
     }
-    assert {op.__name__ for op in OPERATIONS} <= set(autodiff.__all__)
+    assert {op.__name__ for op in OPERATIONS} <= set(autodiff_ops.__all__)
     out, _ = every_operation()
     nodes, _ = out.graph()
     assert {n._op for n in nodes} == set(OPERATIONS)
@@ -813,7 +815,7 @@ def test_nodes_hold_no_functions_only_data():
     # micrograd's closures (out._backward) would make every graph a reference cycle
     out, _ = every_operation()
     for node in out.graph()[0]:
-        assert isinstance(node._op, type) and issubclass(node._op, autodiff.Operation)
+        assert isinstance(node._op, type) and issubclass(node._op, autodiff_ops.Operation)
         for slot in Value.__slots__:
             value = getattr(node, slot, None)
             assert not isinstance(value, types.FunctionType | types.MethodType
