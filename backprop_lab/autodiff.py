@@ -1,30 +1,37 @@
 r"""Scalar reverse-mode automatic differentiation (chapter "The chain rule").
 
 A :class:`Value` wraps one Python float and remembers how it was computed: the
-operation (``op``), the operands (``children``) and, for ``**``, the constant
-exponent. Calling :meth:`Value.backward` on a result walks that graph from the
-output back to the inputs and applies the chain rule once per node:
+operation that made it and that operation's inputs. Calling :meth:`Value.backward`
+on a result walks that graph from the output back to the inputs and applies the
+chain rule once per node:
 
 .. math::
 
     \frac{\partial L}{\partial x} \mathrel{+}=
-    \frac{\partial L}{\partial z}\,\frac{\partial z}{\partial x}
+    \frac{\partial z}{\partial x}\,\frac{\partial L}{\partial z}
     \quad\text{for every node } z \text{ that uses } x.
+
+Each operation is a small class of :mod:`backprop_lab.autodiff_ops` (``MulOp``,
+``TanhOp``, ...) that holds its maths on one screen: ``forward``, the value
+:math:`z` computed from the inputs, and ``backward``, the local derivatives
+:math:`\partial z/\partial x` times the gradient :math:`\partial L/\partial z`
+that arrives from above.
 
 Design choices the chapter explains:
 
-- The local derivative :math:`\partial z/\partial x` of each operation is computed
-  in :meth:`Value.backward` by looking at ``z.op``. Nodes hold no closures, so a
+- A result records its history as plain data (its operation's class, its inputs
+  and, for ``**``, the constant exponent), as minitorch does, never a closure. So a
   graph has no reference cycles and is freed as soon as the last name for it goes
   away (micrograd's ``out._backward`` closure made every graph cyclic garbage).
 - The topological sort uses an explicit stack, not recursion, so a chain of
   100,000 nodes is no problem.
 - ``__slots__`` keeps each node small and fast to create.
+- Checks of the user's input (types, domains, overflow) happen in :class:`Value`'s
+  methods, the public boundary; the operation classes hold the maths.
 
-:class:`Neuron`, :class:`Layer` and :class:`MLP` build a small network out of
-``Value`` objects, one scalar at a time, for the same chapter. The matrix engine
-(:mod:`backprop_lab.layers`, :mod:`backprop_lab.network`) computes the same
-gradients with whole arrays.
+The networks built from ``Value`` objects (:class:`~backprop_lab.scalar_nn.Neuron`,
+:class:`~backprop_lab.scalar_nn.ScalarLayer`, :class:`~backprop_lab.scalar_nn.MLP`)
+live in :mod:`backprop_lab.scalar_nn`.
 
 Examples
 --------
@@ -41,9 +48,25 @@ from __future__ import annotations
 import math
 import numbers
 
-from backprop_lab._checks import check_positive_int, check_rng, lookup
+from backprop_lab.autodiff_ops import (
+    AddOp,
+    DivOp,
+    DotOp,
+    ExpOp,
+    Leaf,
+    LogOp,
+    MulOp,
+    NegOp,
+    Operation,
+    PowOp,
+    ReLUOp,
+    SigmoidOp,
+    SubOp,
+    SumOp,
+    TanhOp,
+)
 
-__all__ = ["Value", "Neuron", "Layer", "MLP", "NonFiniteError"]
+__all__ = ["Value", "NonFiniteError"]
 
 # Creating nodes without calling __init__ skips the validation that only user data
 # needs; every operation's result is built this way.
@@ -63,12 +86,55 @@ class NonFiniteError(OverflowError, ValueError):
     """
 
 
-def _overflow(op: str, operands: tuple, data) -> NonFiniteError:
+# ---------------------------------------------------------------------- the public boundary
+def _result(op: type[Operation], data: float, inputs: tuple, n: float | None = None) -> Value:
+    """Record ``data`` as the result of ``op`` on ``inputs`` (and the exponent ``n``).
+
+    A result that is not a finite float64 is refused here, so no inf or nan enters a graph.
+    """
+    if not _isfinite(data):
+        operands = [x.data for x in inputs] + ([] if n is None else [n])
+        raise _overflow(op.symbol, operands, data)
+    out = _new(Value)
+    out.data = data
+    out.grad = 0.0
+    out._prev = inputs
+    out._op = op
+    out._arg = n
+    out.label = ""
+    return out
+
+
+def _overflow(op: str, operands, data) -> NonFiniteError:
     """The error for an operation ``op`` on finite ``operands`` whose result is ``data``."""
     args = ", ".join(repr(float(x)) for x in operands)
     return NonFiniteError(
         f"Value {op}: the result of {op} on ({args}) is {data}, not a finite float64 "
         "(|x| < 1.8e308). Use smaller numbers: scale the inputs or weights down."
+    )
+
+
+def _infinite_derivative(z: Value) -> NonFiniteError:
+    """The error for a node ``z`` whose local derivative is not finite (``**`` or ``/``)."""
+    if z._op is PowOp:
+        x, n = z._prev[0].data, z._arg
+        why = " (a square root's slope at 0)" if n == 0.5 and x == 0 else ""
+        return NonFiniteError(
+            f"Value.backward(): the derivative of x ** {n:g}, {n:g} * x ** "
+            f"{n - 1.0:g}, is not finite at x = {x!r}{why}. Keep the base "
+            f"away from 0, e.g. (x + 1e-12) ** {n:g}."
+        )
+    if z._op is DivOp:  # b * b underflowed to 0
+        a, b = (v.data for v in z._prev)
+        return NonFiniteError(
+            f"Value.backward(): the derivative of a / b with respect to b, -a / b**2, "
+            f"is not finite for a = {a!r}, b = {b!r}: b**2 is below the "
+            "smallest float64. Keep the divisor away from 0, e.g. a / (b + 1e-12)."
+        )
+    inputs = ", ".join(repr(v.data) for v in z._prev)  # only a node edited by hand
+    return NonFiniteError(
+        f"Value.backward(): the derivative of {z.op} is not finite at ({inputs}). "
+        "Keep the inputs away from the points where it is undefined."
     )
 
 
@@ -115,10 +181,10 @@ def _as_terms(values, who: str) -> tuple:
     return tuple(_as_value(v, who) for v in items)
 
 
-def _dot(w: tuple, x: tuple):
-    """The ``dot`` node of two equally long tuples of Values, without checks."""
-    out = _new(Value)
-    out.data = data = sum([a.data * b.data for a, b in zip(w, x, strict=True)])
+def _dot(w: tuple, x: tuple) -> Value:
+    """The ``dot`` node of two equally long tuples of Values, without checks of the inputs
+    (:class:`~backprop_lab.scalar_nn.Neuron` calls it with inputs it has checked)."""
+    data = DotOp.forward(w, x)
     if not _isfinite(data):
         raise NonFiniteError(
             f"Value.dot: the dot product of {len(w)} pairs is {data}, not a finite float64 "
@@ -126,12 +192,38 @@ def _dot(w: tuple, x: tuple):
             f"{max(abs(b.data) for b in x):.3g}). Use smaller numbers: scale the inputs or "
             "weights down."
         )
-    out.grad = 0.0
-    out._prev = w + x
-    out._op = "dot"
-    out._arg = None
-    out.label = ""
-    return out
+    return _result(DotOp, data, w + x)
+
+
+def _refuse_nonfinite_data(topo: list[Value]) -> None:
+    """Raise if a node of the graph holds inf or nan (only a node edited by hand can)."""
+    for v in topo:  # leaves are finite (checked by Value()), and so is every result
+        if not _isfinite(v.data):
+            raise ValueError(
+                f"Value.backward(): the graph holds a node {v.op!r} whose value is {v.data} "
+                "although every leaf is finite: the arithmetic overflowed, and no gradient "
+                "can be trusted. Use smaller numbers (scale the inputs or weights down)."
+            )
+
+
+def _refuse_nonfinite_grads(topo: list[Value], saved: list[float]) -> None:
+    """After a pass: if a gradient is not finite, put back the ``saved`` grads and raise."""
+    for v in topo:
+        if not _isfinite(v.grad):
+            grad = v.grad
+            _restore(topo, saved)
+            raise NonFiniteError(
+                f"Value.backward(): a gradient overflowed to {grad} (at a node "
+                f"{v.op or 'leaf'!r} with value {v.data:.3g}), although every value is "
+                "finite: a local derivative such as 1/x near x = 0 is too large. Keep "
+                "log() and division away from zero."
+            )
+
+
+def _restore(topo: list[Value], saved: list[float]) -> None:
+    """Put back the grads that ``backward`` found, after a failed pass."""
+    for v, g in zip(topo, saved, strict=True):
+        v.grad = g
 
 
 class Value:
@@ -142,26 +234,28 @@ class Value:
     :meth:`backward` then fills ``.grad`` of every node in the graph with
     :math:`\partial \text{output} / \partial \text{node}`.
 
-    Forward and local derivatives, for :math:`z = f(a, b)` with upstream
-    gradient :math:`\bar z = \partial L/\partial z`:
+    Forward and local derivatives, for :math:`z = f(a, b)`; each row is one
+    class of :mod:`backprop_lab.autodiff_ops` that holds both (its ``backward``
+    multiplies the local derivative by :math:`\bar z = \partial L/\partial z`):
 
-    ============  =========================  ==============================================
-    op            forward                    backward (added to the children's ``grad``)
-    ============  =========================  ==============================================
-    ``+``         :math:`z = a + b`          :math:`\bar a = \bar z,\ \bar b = \bar z`
-    ``-``         :math:`z = a - b`          :math:`\bar a = \bar z,\ \bar b = -\bar z`
-    ``*``         :math:`z = a b`            :math:`\bar a = b\,\bar z,\ \bar b = a\,\bar z`
-    ``/``         :math:`z = a / b`          :math:`\bar a = \bar z / b,\ \bar b = -a\bar z / b^2`
-    ``neg``       :math:`z = -a`             :math:`\bar a = -\bar z`
-    ``**``        :math:`z = a^n`            :math:`\bar a = n a^{n-1}\,\bar z`
-    ``relu``      :math:`z = \max(0, a)`     :math:`\bar a = [a > 0]\,\bar z`
-    ``tanh``      :math:`z = \tanh a`        :math:`\bar a = (1 - z^2)\,\bar z`
-    ``exp``       :math:`z = e^a`            :math:`\bar a = z\,\bar z`
-    ``log``       :math:`z = \ln a`          :math:`\bar a = \bar z / a`
-    ``sigmoid``   :math:`z = 1/(1+e^{-a})`   :math:`\bar a = z(1 - z)\,\bar z`
-    ``sum``       :math:`z = \sum_i a_i`     :math:`\bar a_i = \bar z`
-    ``dot``       :math:`z = \sum_i w_i x_i` :math:`\bar w_i = x_i\bar z,\ \bar x_i = w_i\bar z`
-    ============  =========================  ==============================================
+    ============  =========================  ==============================  ===============
+    op            forward                    local derivatives               rule
+    ============  =========================  ==============================  ===============
+    ``+``         :math:`z = a + b`          :math:`1,\ 1`                   :class:`AddOp`
+    ``-``         :math:`z = a - b`          :math:`1,\ -1`                  :class:`SubOp`
+    ``*``         :math:`z = a b`            :math:`b,\ a`                   :class:`MulOp`
+    ``/``         :math:`z = a / b`          :math:`1/b,\ -a/b^2`            :class:`DivOp`
+    ``neg``       :math:`z = -a`             :math:`-1`                      :class:`NegOp`
+    ``**``        :math:`z = a^n`            :math:`n a^{n-1}`               :class:`PowOp`
+    ``relu``      :math:`z = \max(0, a)`     :math:`[a > 0]`                 :class:`ReLUOp`
+    ``tanh``      :math:`z = \tanh a`        :math:`1 - z^2`                 :class:`TanhOp`
+    ``exp``       :math:`z = e^a`            :math:`z`                       :class:`ExpOp`
+    ``log``       :math:`z = \ln a`          :math:`1 / a`                   :class:`LogOp`
+    ``sigmoid``   :math:`z = 1/(1+e^{-a})`   :math:`z(1 - z)`                :class:`SigmoidOp`
+    ``sum``       :math:`z = \sum_i a_i`     :math:`1` for every term        :class:`SumOp`
+    ``dot``       :math:`z = \sum_i w_i x_i` :math:`x_i` for :math:`w_i`,    :class:`DotOp`
+                                             :math:`w_i` for :math:`x_i`
+    ============  =========================  ==============================  ===============
 
     Parameters
     ----------
@@ -182,10 +276,13 @@ class Value:
     label : str
         The display name.
     op : str
-        The operation that produced this node, ``""`` for a leaf (an input,
-        a parameter or a constant).
+        The operation that produced this node (the ``symbol`` of its
+        :class:`Operation`), ``""`` for a leaf (an input, a parameter or a constant).
     children : tuple of Value
-        The operands of ``op``; empty for a leaf.
+        The operands of ``op``, in order; empty for a leaf. ``_prev`` is the same
+        tuple (micrograd's name).
+    exponent : float or None
+        The constant :math:`n` of a ``**`` node; ``None`` for every other node.
 
     Raises
     ------
@@ -205,6 +302,15 @@ class Value:
     constant leaf nodes. In-place forms such as ``x += 1`` rebind ``x`` to a new
     node and leave the old node, and any graph that uses it, untouched.
 
+    **Walking the graph** (to draw it, or to follow the chain rule by hand):
+    ``nodes, edges = out.graph()`` lists every node, inputs before the nodes that
+    use them, and every ``(child, parent)`` edge. For each node, ``node.op`` is the
+    operation's name, ``node.children`` its inputs, ``node.exponent`` the constant
+    of ``**``, and ``node.local_derivatives()`` gives
+    :math:`\partial\,\text{node}/\partial\,\text{child}` for each child, in the
+    order of ``children``. :meth:`backward` is exactly: for every node, from the
+    output back, add ``local derivative * node.grad`` to each child's ``grad``.
+
     Examples
     --------
     >>> a = Value(3.0, label="a")
@@ -215,6 +321,9 @@ class Value:
     Value(data=-3.0, grad=1.0)
     >>> a.grad, b.grad         # dc/da = b + 1, dc/db = a
     (-1.0, 3.0)
+    >>> ab = c.children[0]
+    >>> ab.op, ab.local_derivatives()    # d(ab)/da = b, d(ab)/db = a
+    ('*', (-2.0, 3.0))
     """
 
     __slots__ = ("data", "grad", "_prev", "_op", "_arg", "label", "__weakref__")
@@ -249,8 +358,8 @@ class Value:
             raise TypeError(f"Value expected label to be a str, got {type(label).__name__}.")
         self.data = data
         self.grad = 0.0
-        self._prev = ()
-        self._op = ""
+        self._prev = ()  # a leaf: no inputs
+        self._op = Leaf
         self._arg = None
         self.label = label
 
@@ -258,45 +367,57 @@ class Value:
     @property
     def op(self) -> str:
         """The operation that produced this node (``""`` for a leaf)."""
-        return self._op
+        return self._op.symbol
 
     @property
     def children(self) -> tuple[Value, ...]:
         """The operands of :attr:`op`, in order (empty for a leaf)."""
         return self._prev
 
+    @property
+    def exponent(self) -> float | None:
+        """The constant exponent :math:`n` of a ``**`` node (``None`` for any other node)."""
+        return self._arg
+
+    def local_derivatives(self) -> tuple[float, ...]:
+        r"""Return :math:`\partial\,\text{self}/\partial c` for each child.
+
+        In the order of :attr:`children`; ``()`` for a leaf. These are
+        the numbers that :meth:`backward` multiplies by ``self.grad`` and
+        adds to the children's ``grad``.
+
+        Raises
+        ------
+        NonFiniteError
+            If a derivative is not finite (``x ** 0.5`` at ``x = 0``).
+
+        Examples
+        --------
+        >>> a, b = Value(3.0), Value(2.0)
+        >>> (a * b).local_derivatives()      # b, a
+        (2.0, 3.0)
+        >>> (a / b).local_derivatives()      # 1/b, -a/b^2
+        (0.5, -0.75)
+        >>> a.local_derivatives()
+        ()
+        """
+        try:
+            return tuple(self._op.backward(self, 1.0))
+        except ArithmeticError:
+            raise _infinite_derivative(self) from None
+
     def __repr__(self) -> str:
         return f"Value(data={self.data!r}, grad={self.grad!r})"
 
     # ------------------------------------------------------------------ binary ops
-    def _binary(self, other, data: float, op: str) -> Value:
-        if not _isfinite(data):
-            raise _overflow(op, (self.data, other.data), data)
-        out = _new(Value)
-        out.data = data
-        out.grad = 0.0
-        out._prev = (self, other)
-        out._op = op
-        out._arg = None
-        out.label = ""
-        return out
-
     def __add__(self, other) -> Value:
-        r"""Return :math:`z = a + b`; backward :math:`\bar a = \bar b = \bar z`."""
+        r"""Return :math:`z = a + b` (rule: :class:`AddOp`)."""
         if other.__class__ is not Value:
             other = _lift(other)
             if other is NotImplemented:
                 return NotImplemented
-        out = _new(Value)
-        out.data = data = self.data + other.data
-        if not _isfinite(data):
-            raise _overflow("+", (self.data, other.data), data)
-        out.grad = 0.0
-        out._prev = (self, other)
-        out._op = "+"
-        out._arg = None
-        out.label = ""
-        return out
+        data = AddOp.forward(self.data, other.data)
+        return _result(AddOp, data, (self, other))
 
     def __radd__(self, other) -> Value:
         """Return ``other + self`` for a number ``other``."""
@@ -306,12 +427,13 @@ class Value:
         return other.__add__(self)
 
     def __sub__(self, other) -> Value:
-        r"""Return :math:`z = a - b`; backward :math:`\bar a = \bar z,\ \bar b = -\bar z`."""
+        r"""Return :math:`z = a - b` (rule: :class:`SubOp`)."""
         if other.__class__ is not Value:
             other = _lift(other)
             if other is NotImplemented:
                 return NotImplemented
-        return self._binary(other, self.data - other.data, "-")
+        data = SubOp.forward(self.data, other.data)
+        return _result(SubOp, data, (self, other))
 
     def __rsub__(self, other) -> Value:
         """Return ``other - self`` for a number ``other``."""
@@ -321,21 +443,13 @@ class Value:
         return other.__sub__(self)
 
     def __mul__(self, other) -> Value:
-        r"""Return :math:`z = ab`; backward :math:`\bar a = b\bar z,\ \bar b = a\bar z`."""
+        r"""Return :math:`z = ab` (rule: :class:`MulOp`)."""
         if other.__class__ is not Value:
             other = _lift(other)
             if other is NotImplemented:
                 return NotImplemented
-        out = _new(Value)
-        out.data = data = self.data * other.data
-        if not _isfinite(data):
-            raise _overflow("*", (self.data, other.data), data)
-        out.grad = 0.0
-        out._prev = (self, other)
-        out._op = "*"
-        out._arg = None
-        out.label = ""
-        return out
+        data = MulOp.forward(self.data, other.data)
+        return _result(MulOp, data, (self, other))
 
     def __rmul__(self, other) -> Value:
         """Return ``other * self`` for a number ``other``."""
@@ -345,7 +459,7 @@ class Value:
         return other.__mul__(self)
 
     def __truediv__(self, other) -> Value:
-        r"""Return :math:`z = a/b`; backward :math:`\bar a = \bar z/b,\ \bar b = -a\bar z/b^2`.
+        r"""Return :math:`z = a/b` (rule: :class:`DivOp`).
 
         Raises
         ------
@@ -361,7 +475,8 @@ class Value:
                 f"Value division by zero: {self.data!r} / 0.0. "
                 "Add a small epsilon to the denominator if it can be zero."
             )
-        return self._binary(other, self.data / other.data, "/")
+        data = DivOp.forward(self.data, other.data)
+        return _result(DivOp, data, (self, other))
 
     def __rtruediv__(self, other) -> Value:
         """Return ``other / self`` for a number ``other``."""
@@ -371,10 +486,10 @@ class Value:
         return other.__truediv__(self)
 
     def __pow__(self, exponent) -> Value:
-        r"""Return :math:`z = a^n` for a constant number :math:`n`.
+        r"""Return :math:`z = a^n` for a constant number :math:`n` (rule: :class:`PowOp`).
 
-        Backward: :math:`\bar a = n\,a^{n-1}\,\bar z`. The exponent is a constant
-        stored on the node, not a child, so it receives no gradient.
+        The exponent is a constant stored on the node (:attr:`exponent`), not a
+        child, so it receives no gradient.
 
         Raises
         ------
@@ -407,14 +522,10 @@ class Value:
                 f"got {x}. The result would be a complex number."
             )
         try:
-            data = x**n
+            data = PowOp.forward(x, n)
         except OverflowError:
             data = math.inf
-        if not _isfinite(data):
-            raise _overflow("**", (x, n), data)
-        out = self._unary(data, "**")
-        out._arg = n
-        return out
+        return _result(PowOp, data, (self,), n)
 
     def __rpow__(self, base):
         raise TypeError(
@@ -423,40 +534,28 @@ class Value:
         )
 
     # ------------------------------------------------------------------ unary ops
-    def _unary(self, data: float, op: str) -> Value:
-        out = _new(Value)
-        out.data = data
-        out.grad = 0.0
-        out._prev = (self,)
-        out._op = op
-        out._arg = None
-        out.label = ""
-        return out
-
     def __neg__(self) -> Value:
-        r"""Return :math:`z = -a`; backward :math:`\bar a = -\bar z`."""
-        return self._unary(-self.data, "neg")
+        r"""Return :math:`z = -a` (rule: :class:`NegOp`)."""
+        return _result(NegOp, NegOp.forward(self.data), (self,))
 
     def __pos__(self) -> Value:
         """Return ``self`` unchanged (``+x`` adds no node)."""
         return self
 
     def relu(self) -> Value:
-        r"""Rectified linear unit :math:`z = \max(0, a)`.
+        r"""Rectified linear unit :math:`z = \max(0, a)` (:class:`ReLUOp`).
 
-        Backward: :math:`\bar a = [a > 0]\,\bar z`; the derivative at the kink
-        :math:`a = 0` is taken to be 0, as in PyTorch.
+        The derivative at the kink :math:`a = 0` is 0, as in PyTorch.
 
         Examples
         --------
         >>> Value(-1.5).relu().data, Value(2.0).relu().data
         (0.0, 2.0)
         """
-        x = self.data
-        return self._unary(x if x > 0.0 else 0.0, "relu")
+        return _result(ReLUOp, ReLUOp.forward(self.data), (self,))
 
     def tanh(self) -> Value:
-        r"""Hyperbolic tangent :math:`z = \tanh a`; backward :math:`\bar a = (1 - z^2)\bar z`.
+        r"""Hyperbolic tangent :math:`z = \tanh a` (rule: :class:`TanhOp`).
 
         Examples
         --------
@@ -466,10 +565,10 @@ class Value:
         >>> y.data, x.grad
         (0.0, 1.0)
         """
-        return self._unary(math.tanh(self.data), "tanh")
+        return _result(TanhOp, TanhOp.forward(self.data), (self,))
 
     def exp(self) -> Value:
-        r"""Exponential :math:`z = e^a`; backward :math:`\bar a = z\,\bar z`.
+        r"""Exponential :math:`z = e^a` (rule: :class:`ExpOp`).
 
         Raises
         ------
@@ -478,16 +577,16 @@ class Value:
             ``OverflowError`` and a ``ValueError``.
         """
         try:
-            data = math.exp(self.data)
+            data = ExpOp.forward(self.data)
         except OverflowError:
             raise NonFiniteError(
                 f"Value.exp() overflows float64 for data={self.data} (the limit is about "
                 "709.78). Rescale the input, or use sigmoid()/tanh() which are stable."
             ) from None
-        return self._unary(data, "exp")
+        return _result(ExpOp, data, (self,))
 
     def log(self) -> Value:
-        r"""Natural logarithm :math:`z = \ln a`; backward :math:`\bar a = \bar z / a`.
+        r"""Natural logarithm :math:`z = \ln a` (rule: :class:`LogOp`).
 
         Raises
         ------
@@ -500,14 +599,10 @@ class Value:
                 f"Value.log() expected data > 0, got {x}. "
                 "Clip the argument first, e.g. (p + 1e-12).log()."
             )
-        return self._unary(math.log(x), "log")
+        return _result(LogOp, LogOp.forward(x), (self,))
 
     def sigmoid(self) -> Value:
-        r"""Logistic sigmoid :math:`z = 1/(1 + e^{-a})`; backward :math:`\bar a = z(1-z)\bar z`.
-
-        Computed with two branches so that no ``exp`` overflows: for
-        :math:`a \ge 0` as :math:`1/(1+e^{-a})`, for :math:`a < 0` as
-        :math:`e^{a}/(1+e^{a})`.
+        r"""Logistic sigmoid :math:`z = 1/(1 + e^{-a})` (:class:`SigmoidOp`).
 
         Examples
         --------
@@ -516,18 +611,12 @@ class Value:
         >>> Value(-1000.0).sigmoid().data, Value(1000.0).sigmoid().data
         (0.0, 1.0)
         """
-        x = self.data
-        if x >= 0.0:
-            s = 1.0 / (1.0 + math.exp(-x))
-        else:
-            e = math.exp(x)
-            s = e / (1.0 + e)
-        return self._unary(s, "sigmoid")
+        return _result(SigmoidOp, SigmoidOp.forward(self.data), (self,))
 
     # ------------------------------------------------------------------ n-ary ops
     @staticmethod
     def sum(values) -> Value:
-        r"""Return :math:`z = \sum_i a_i` as one node; backward :math:`\bar a_i = \bar z`.
+        r"""Return :math:`z = \sum_i a_i` as one node (rule: :class:`SumOp`).
 
         Python's ``sum(values)`` gives the same number and gradients through a
         chain of ``+`` nodes; this builds a single node, which is smaller to draw
@@ -557,7 +646,7 @@ class Value:
         if not terms:
             raise ValueError("Value.sum expected at least one term, got none.")
         try:
-            data = math.fsum(t.data for t in terms)
+            data = SumOp.forward(*[t.data for t in terms])
         except OverflowError:  # fsum refuses an intermediate overflow
             data = math.inf
         if not _isfinite(data):
@@ -566,24 +655,15 @@ class Value:
                 f"{max(abs(t.data) for t in terms):.3g}) is not a finite float64 (|x| < "
                 "1.8e308). Use smaller numbers: scale the inputs or weights down."
             )
-        out = _new(Value)
-        out.data = data
-        out.grad = 0.0
-        out._prev = terms
-        out._op = "sum"
-        out._arg = None
-        out.label = ""
-        return out
+        return _result(SumOp, data, terms)
 
     @staticmethod
     def dot(w, x) -> Value:
-        r"""Return the dot product :math:`z = \sum_i w_i x_i` as one node.
+        r"""Return the dot product :math:`z = \sum_i w_i x_i` as one node (rule: :class:`DotOp`).
 
-        Backward: :math:`\bar w_i = x_i\,\bar z`, :math:`\bar x_i = w_i\,\bar z`,
-        the rule of ``*`` applied to every pair, with the ``+`` rule (pass
-        :math:`\bar z` through) folded in. It gives the same gradients as
-        ``sum(wi * xi for wi, xi in zip(w, x))`` with one node instead of
-        :math:`2n - 1`; :class:`Neuron` uses it.
+        It gives the same gradients as ``sum(wi * xi for wi, xi in zip(w, x))``
+        with one node instead of :math:`2n - 1`;
+        :class:`~backprop_lab.scalar_nn.Neuron` uses it.
 
         Parameters
         ----------
@@ -618,13 +698,14 @@ class Value:
 
     # ------------------------------------------------------------------ the graph
     def _topo(self) -> list[Value]:
-        """Every node this one depends on, children before parents, ``self`` last.
+        """Every node this one uses, children before parents, ``self`` last.
 
-        Depth-first post-order with an explicit stack of (node, iterator over its
-        children), so that neither a long chain (no recursion) nor a wide node
-        (each child is looked at once) is a problem. A node enters ``seen`` when
-        it is pushed; in a DAG a child already in ``seen`` is already finished,
-        so a node is finished when its iterator runs out.
+        Depth-first post-order with an explicit stack of (node, iterator
+        over its children), so that neither a long chain (no recursion) nor
+        a wide node (each child is looked at once) is a problem. A node
+        enters ``seen`` when it is pushed; in a DAG a child already in
+        ``seen`` is already finished, so a node is finished when its
+        iterator runs out.
         """
         order = []
         seen = {self}
@@ -647,12 +728,13 @@ class Value:
         Returns
         -------
         nodes : list of Value
-            Every node ``self`` depends on, in topological order: each node comes
-            after all of its children; ``self`` is last.
+            Every node ``self`` depends on, in topological order: each node
+            comes after all of its children; ``self`` is last.
         edges : list of (Value, Value)
-            One ``(child, parent)`` pair per operand: ``child`` is an input of the
-            operation ``parent.op``. A node used twice (``a * a``) gives two
-            equal pairs.
+            One ``(child, parent)`` pair per operand: ``child`` is an input
+            of the operation ``parent.op``. A node used twice (``a * a``)
+            gives two equal pairs. ``parent.local_derivatives()`` gives one
+            number per edge into ``parent``, in the same order.
 
         Examples
         --------
@@ -661,8 +743,8 @@ class Value:
         >>> nodes, edges = b.graph()
         >>> [n.label or n.op for n in nodes]
         ['a', '*']
-        >>> len(edges)
-        2
+        >>> len(edges), b.local_derivatives()
+        (2, (2.0, 2.0))
         """
         nodes = self._topo()
         edges = [(c, v) for v in nodes for c in v._prev]
@@ -685,356 +767,29 @@ class Value:
         for v in self._topo():
             v.grad = 0.0
 
-    @staticmethod
-    def _restore(topo: list[Value], saved: list[float]) -> None:
-        """Put back the grads that ``backward`` found, after a failed pass."""
-        for v, g in zip(topo, saved, strict=True):
-            v.grad = g
-
     def backward(self) -> None:
-        r"""Backpropagate: add :math:`\partial\,\text{self}/\partial v` to ``v.grad`` of every v.
+        """Add d(self)/dv to ``v.grad`` for every node v that self uses.
 
-        Seeds :math:`\partial\,\text{self}/\partial\,\text{self} = 1`, then visits
-        the nodes in reverse topological order, so that each node's gradient is
-        complete before it is passed on, and applies the local derivative of
-        each node's ``op`` (table in :class:`Value`).
-
-        The gradients of this pass are *added* to whatever ``grad`` held before,
-        on every node: two calls give twice the gradient. Call :meth:`zero_grad`
-        (or ``MLP.zero_grad()``) before a fresh pass.
-
-        Examples
-        --------
-        >>> a = Value(2.0)
-        >>> b = a * a                # a used twice: the two paths add up
-        >>> b.backward()
-        >>> a.grad
-        4.0
-        >>> b.backward()             # accumulates
-        >>> a.grad
-        8.0
+        Seeds d(self)/d(self) = 1, then visits the nodes from the output
+        back (reverse topological order: a node's grad is complete before
+        it is passed on) and calls each node's rule. Grads add up over
+        calls: call :meth:`zero_grad` before a fresh pass.
         """
         topo = self._topo()
-        for v in topo:  # leaves are finite (checked by Value()), so only an op can overflow
-            if not math.isfinite(v.data):
-                raise ValueError(
-                    f"Value.backward(): the graph holds a node {v._op!r} whose value is {v.data} "
-                    "although every leaf is finite: the arithmetic overflowed, and no gradient "
-                    "can be trusted. Use smaller numbers (scale the inputs or weights down)."
-                )
-        # Propagate this pass's gradients from zero, then add the old ones back,
-        # so that grads left by an earlier pass are not pushed through the graph again.
-        saved = [v.grad for v in topo]
+        _refuse_nonfinite_data(topo)
+        saved = [v.grad for v in topo]  # earlier passes' grads, added last
         for v in topo:
             v.grad = 0.0
         self.grad = 1.0
-        for v in reversed(topo):
-            op = v._op
-            g = v.grad
-            # Most frequent operations first: this loop is the hot path.
-            if op == "dot":
-                children = v._prev
-                n = len(children) >> 1
-                for a, b in zip(children[:n], children[n:], strict=True):
-                    a.grad += b.data * g
-                    b.grad += a.data * g
-            elif op == "*":
-                a, b = v._prev
-                a.grad += b.data * g
-                b.grad += a.data * g
-            elif op == "+":
-                a, b = v._prev
-                a.grad += g
-                b.grad += g
-            elif op == "":
-                continue
-            elif op == "tanh":
-                t = v.data
-                v._prev[0].grad += (1.0 - t * t) * g
-            elif op == "-":
-                a, b = v._prev
-                a.grad += g
-                b.grad -= g
-            elif op == "**":
-                a = v._prev[0]
-                n = v._arg
-                try:
-                    d = n * a.data ** (n - 1.0)  # the local derivative
-                except (ZeroDivisionError, OverflowError):  # 0.0 ** -0.5, 1e-100 ** -4
-                    d = math.inf
-                if not _isfinite(d):
-                    self._restore(topo, saved)
-                    why = " (a square root's slope at 0)" if n == 0.5 and a.data == 0 else ""
-                    raise NonFiniteError(
-                        f"Value.backward(): the derivative of x ** {n:g}, {n:g} * x ** "
-                        f"{n - 1.0:g}, is not finite at x = {a.data!r}{why}. Keep the base "
-                        f"away from 0, e.g. (x + 1e-12) ** {n:g}."
-                    )
-                a.grad += d * g
-            elif op == "relu":
-                a = v._prev[0]
-                if a.data > 0.0:
-                    a.grad += g
-            elif op == "sigmoid":
-                s = v.data
-                v._prev[0].grad += s * (1.0 - s) * g
-            elif op == "exp":
-                v._prev[0].grad += v.data * g
-            elif op == "log":
-                a = v._prev[0]
-                a.grad += g / a.data
-            elif op == "/":
-                a, b = v._prev
-                a.grad += g / b.data
-                try:
-                    b.grad -= a.data * g / (b.data * b.data)
-                except ZeroDivisionError:  # b * b underflowed to 0
-                    self._restore(topo, saved)
-                    raise NonFiniteError(
-                        f"Value.backward(): the derivative of a / b with respect to b, -a / b**2, "
-                        f"is not finite for a = {a.data!r}, b = {b.data!r}: b**2 is below the "
-                        "smallest float64. Keep the divisor away from 0, e.g. a / (b + 1e-12)."
-                    ) from None
-            elif op == "sum":
-                for a in v._prev:
-                    a.grad += g
-            elif op == "neg":
-                v._prev[0].grad -= g
-            else:  # pragma: no cover - every op above is produced by a method of Value
-                raise RuntimeError(f"Value.backward() met an unknown op {op!r}.")
-        for v, g in zip(topo, saved, strict=True):  # add back the grads of earlier passes
+        try:
+            for z in reversed(topo):
+                if z._prev:  # a leaf has no inputs to pass on to
+                    dxs = z._op.backward(z, z.grad)  # dL/dx = dz/dx * dL/dz
+                    for i, x in enumerate(z._prev):
+                        x.grad += dxs[i]
+        except ArithmeticError:  # an infinite slope, e.g. of x ** 0.5 at 0
+            _restore(topo, saved)
+            raise _infinite_derivative(z) from None
+        for v, g in zip(topo, saved, strict=True):
             v.grad += g
-        for v in topo:
-            if not _isfinite(v.grad):
-                grad = v.grad
-                self._restore(topo, saved)
-                raise NonFiniteError(
-                    f"Value.backward(): a gradient overflowed to {grad} (at a node "
-                    f"{v._op or 'leaf'!r} with value {v.data:.3g}), although every value is "
-                    "finite: a local derivative such as 1/x near x = 0 is too large. Keep "
-                    "log() and division away from zero."
-                )
-
-
-# ---------------------------------------------------------------------- networks
-_ACTIVATIONS = {
-    "tanh": Value.tanh,
-    "relu": Value.relu,
-    "sigmoid": Value.sigmoid,
-    "linear": None,
-}
-
-
-def _as_values(x, who: str) -> tuple[Value, ...]:
-    """Return one sample as a tuple of Values: numbers become constant leaves, once."""
-    if isinstance(x, Value | str) or not hasattr(x, "__len__"):
-        raise TypeError(
-            f"{who} expected one sample x as a sequence of numbers or Values, "
-            f"got {type(x).__name__}."
-        )
-    return tuple(_as_value(v, who) for v in x)
-
-
-class Module:
-    """Base of :class:`Neuron`, :class:`Layer` and :class:`MLP`: parameters and zero_grad.
-
-    Chapter "The chain rule".
-    """
-
-    def parameters(self) -> list[Value]:
-        """Return the trainable ``Value`` objects."""
-        return []
-
-    def zero_grad(self) -> None:
-        """Set ``grad`` to 0.0 on every parameter (gradients accumulate otherwise)."""
-        for p in self.parameters():
-            p.grad = 0.0
-
-
-class Neuron(Module):
-    r"""One neuron :math:`y = \phi(\mathbf w \cdot \mathbf x + b)` built from ``Value`` nodes.
-
-    Chapter "The chain rule". The weighted sum is one ``dot`` node
-    (:meth:`Value.dot`), then ``+ b``, then the activation: three nodes per
-    neuron whatever ``n_in`` is, which keeps the scalar engine fast enough to
-    train a small network.
-
-    The weights are drawn from :math:`\mathcal U(-1/\sqrt{n_{in}}, 1/\sqrt{n_{in}})`
-    (PyTorch's default for ``nn.Linear``); the bias starts at 0.
-
-    Parameters
-    ----------
-    n_in : int
-        Number of inputs.
-    activation : {"tanh", "relu", "sigmoid", "linear"}, default "tanh"
-        The nonlinearity :math:`\phi`; ``"linear"`` means none.
-    rng : numpy.random.Generator or int, optional
-        Source of the initial weights. Same seed, same weights.
-
-    Attributes
-    ----------
-    w : list of Value, length n_in
-        The weights.
-    b : Value
-        The bias.
-    activation : str
-
-    Examples
-    --------
-    >>> n = Neuron(2, activation="linear", rng=0)
-    >>> y = n([1.0, 2.0])
-    >>> abs(y.data - (n.w[0].data + 2 * n.w[1].data)) < 1e-12
-    True
-    """
-
-    def __init__(self, n_in: int, *, activation: str = "tanh", rng=None):
-        n_in = check_positive_int(n_in, "n_in", "Neuron")
-        self._phi = lookup(activation, _ACTIVATIONS, "activation", "Neuron")
-        self.activation = activation.lower()
-        gen = check_rng(rng, "Neuron")
-        bound = 1.0 / math.sqrt(n_in)
-        self.w = [Value(w) for w in gen.uniform(-bound, bound, size=n_in).tolist()]
-        self.b = Value(0.0)
-
-    def __call__(self, x) -> Value:
-        """Return the output for one sample ``x``, a sequence of ``n_in`` numbers or Values.
-
-        Raises
-        ------
-        ValueError
-            If ``x`` does not have ``n_in`` entries.
-        """
-        x = _as_values(x, "Neuron")
-        if len(x) != len(self.w):
-            raise ValueError(
-                f"Neuron({len(self.w)} inputs) expected x with {len(self.w)} entries, got {len(x)}."
-            )
-        return self._forward(x)
-
-    def _forward(self, x: tuple[Value, ...]) -> Value:
-        z = _dot(tuple(self.w), x) + self.b
-        return z if self._phi is None else self._phi(z)
-
-    def parameters(self) -> list[Value]:
-        """Return ``w + [b]``."""
-        return [*self.w, self.b]
-
-    def __repr__(self) -> str:
-        return f"Neuron({len(self.w)}, activation={self.activation!r})"
-
-
-class Layer(Module):
-    """``n_out`` :class:`Neuron` objects that see the same input.
-
-    Chapter "The chain rule".
-
-    Parameters
-    ----------
-    n_in, n_out : int
-        Inputs per neuron and number of neurons.
-    activation : {"tanh", "relu", "sigmoid", "linear"}, default "tanh"
-    rng : numpy.random.Generator or int, optional
-        Source of the initial weights. Same seed, same weights.
-
-    Examples
-    --------
-    >>> layer = Layer(3, 2, rng=0)
-    >>> len(layer([1.0, 2.0, 3.0])), len(layer.parameters())
-    (2, 8)
-    """
-
-    def __init__(self, n_in: int, n_out: int, *, activation: str = "tanh", rng=None):
-        n_in = check_positive_int(n_in, "n_in", "Layer")
-        n_out = check_positive_int(n_out, "n_out", "Layer")
-        gen = check_rng(rng, "Layer")
-        self.neurons = [Neuron(n_in, activation=activation, rng=gen) for _ in range(n_out)]
-        self.n_in = n_in
-
-    def __call__(self, x) -> list[Value]:
-        """Return the ``n_out`` outputs for one sample ``x`` (always a list)."""
-        x = _as_values(x, "Layer")
-        if len(x) != self.n_in:
-            raise ValueError(
-                f"Layer({self.n_in} -> {len(self.neurons)}) expected x with {self.n_in} "
-                f"entries, got {len(x)}."
-            )
-        return list(self._forward(x))
-
-    def _forward(self, x: tuple[Value, ...]) -> tuple[Value, ...]:
-        return tuple([n._forward(x) for n in self.neurons])
-
-    def parameters(self) -> list[Value]:
-        """Return every neuron's parameters, neuron by neuron."""
-        return [p for n in self.neurons for p in n.parameters()]
-
-    def __repr__(self) -> str:
-        act = self.neurons[0].activation
-        return f"Layer({self.n_in} -> {len(self.neurons)}, activation={act!r})"
-
-
-class MLP(Module):
-    """A multilayer perceptron of :class:`Layer` objects; the last layer is linear.
-
-    Chapter "The chain rule".
-
-    Parameters
-    ----------
-    n_in : int
-        Number of input features.
-    layer_sizes : sequence of int
-        ``n_out`` of each layer, e.g. ``[16, 16, 1]`` for a 2-16-16-1 network.
-    activation : {"tanh", "relu", "sigmoid", "linear"}, default "tanh"
-        The nonlinearity of every hidden layer.
-    rng : numpy.random.Generator or int, optional
-        Source of all initial weights. Same seed, same network.
-
-    Examples
-    --------
-    >>> net = MLP(2, [16, 16, 1], rng=0)
-    >>> out = net([0.5, -1.0])
-    >>> len(out), len(net.parameters())   # (2*16 + 16) + (16*16 + 16) + (16 + 1)
-    (1, 337)
-    >>> loss = (out[0] - 1.0) ** 2
-    >>> net.zero_grad()
-    >>> loss.backward()
-    >>> net.layers[0].neurons[0].b.grad != 0.0
-    True
-    """
-
-    def __init__(self, n_in: int, layer_sizes, *, activation: str = "tanh", rng=None):
-        n_in = check_positive_int(n_in, "n_in", "MLP")
-        if isinstance(layer_sizes, str) or not hasattr(layer_sizes, "__iter__"):
-            raise TypeError(
-                f"MLP expected layer_sizes to be a list of integers such as [16, 16, 1], "
-                f"got {layer_sizes!r}."
-            )
-        sizes = [check_positive_int(s, "every layer size", "MLP") for s in layer_sizes]
-        if not sizes:
-            raise ValueError(
-                "MLP expected at least one layer size, got an empty list. "
-                "Pass e.g. layer_sizes=[16, 16, 1]."
-            )
-        gen = check_rng(rng, "MLP")
-        dims = [n_in, *sizes]
-        last = len(sizes) - 1
-        self.layers = [
-            Layer(dims[i], dims[i + 1], activation=activation if i < last else "linear", rng=gen)
-            for i in range(len(sizes))
-        ]
-
-    def __call__(self, x) -> list[Value]:
-        """Return the outputs for one sample ``x``: a list of ``layer_sizes[-1]`` Values."""
-        x = _as_values(x, "MLP")
-        n_in = self.layers[0].n_in
-        if len(x) != n_in:
-            raise ValueError(f"MLP expected x with {n_in} entries, got {len(x)}.")
-        for layer in self.layers:
-            x = layer._forward(x)
-        return list(x)
-
-    def parameters(self) -> list[Value]:
-        """Return every layer's parameters, layer by layer."""
-        return [p for layer in self.layers for p in layer.parameters()]
-
-    def __repr__(self) -> str:
-        return f"MLP([{', '.join(repr(layer) for layer in self.layers)}])"
+        _refuse_nonfinite_grads(topo, saved)

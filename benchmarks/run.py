@@ -306,7 +306,8 @@ def bench_digits(epochs):
 
 
 def bench_value():
-    from backprop_lab.autodiff import MLP, Value
+    from backprop_lab.autodiff import Value
+    from backprop_lab.scalar_nn import MLP
 
     rng = np.random.default_rng(0)
     X = rng.standard_normal((100, 2)).tolist()

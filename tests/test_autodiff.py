@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import doctest
+import functools
 import gc
+import inspect
 import math
+import types
 import weakref
 
 import numpy as np
@@ -12,8 +15,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from backprop_lab import autodiff
-from backprop_lab.autodiff import MLP, Layer, Neuron, Value
+from backprop_lab import autodiff, autodiff_ops
+from backprop_lab.autodiff import Value
 
 
 # ---------------------------------------------------------------------- helpers
@@ -429,22 +432,6 @@ def test_no_reference_cycles():
             gc.enable()
 
 
-def test_no_reference_cycles_in_an_mlp_graph():
-    net = MLP(2, [4, 1], rng=0)
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        out = net([0.5, -0.25])[0]
-        loss = (out - 1.0) ** 2
-        loss.backward()
-        ref = weakref.ref(out)
-        del out, loss
-        assert ref() is None
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def test_value_uses_slots():
     v = Value(1.0)
     assert not hasattr(v, "__dict__")
@@ -589,151 +576,13 @@ def test_dot_of_unequal_iterables():
         Value.dot((Value(float(i)) for i in range(3)), iter([1.0, 2.0]))
 
 
-# ---------------------------------------------------------------------- Neuron, Layer, MLP
-def test_mlp_shapes_and_parameters():
-    net = MLP(2, [16, 16, 1], rng=0)
-    assert len(net.layers) == 3
-    assert len(net.parameters()) == (2 * 16 + 16) + (16 * 16 + 16) + (16 + 1)
-    out = net([0.1, 0.2])
-    assert isinstance(out, list) and len(out) == 1
-    assert net.layers[-1].neurons[0].activation == "linear"
-    assert net.layers[0].neurons[0].activation == "tanh"
-    assert repr(net).startswith("MLP([Layer(2 -> 16, activation='tanh')")
-    layer_out = Layer(3, 1, rng=0)([1.0, 2.0, 3.0])
-    assert isinstance(layer_out, list) and len(layer_out) == 1
-
-
-def test_mlp_same_seed_same_weights():
-    a = [p.data for p in MLP(3, [4, 2], rng=7).parameters()]
-    b = [p.data for p in MLP(3, [4, 2], rng=np.random.default_rng(7)).parameters()]
-    c = [p.data for p in MLP(3, [4, 2], rng=8).parameters()]
-    assert a == b
-    assert a != c
-
-
-def test_init_does_not_touch_global_state():
-    state = np.random.get_state()[1].copy()
-    MLP(3, [4, 2], rng=None)
-    Neuron(5)
-    assert np.array_equal(np.random.get_state()[1], state)
-
-
-def test_neuron_weights_are_bounded():
-    n = Neuron(16, rng=0)
-    assert all(abs(w.data) <= 0.25 for w in n.w)
-    assert n.b.data == 0.0
-
-
-@pytest.mark.parametrize("activation", ["tanh", "relu", "sigmoid", "linear", "TANH"])
-def test_neuron_gradient_matches_central_differences(activation):
-    n = Neuron(3, activation=activation, rng=1)
-    x = [0.5, -1.0, 2.0]
-    params = n.parameters()
-    out = n(x) * 1.7
-    out.backward()
-
-    def f(values):
-        for p, v in zip(params, values, strict=True):
-            p.data = v
-        return n(x).data * 1.7
-
-    original = [p.data for p in params]
-    grads = [p.grad for p in params]
-    for i in range(len(params)):
-        expected = numeric_grad(f, original, i)
-        assert grads[i] == pytest.approx(expected, rel=1e-5, abs=1e-7)
-    f(original)
-
-
-def test_mlp_zero_grad():
-    net = MLP(2, [3, 1], rng=0)
-    loss = net([1.0, 2.0])[0] ** 2
-    loss.backward()
-    assert any(p.grad != 0.0 for p in net.parameters())
-    net.zero_grad()
-    assert all(p.grad == 0.0 for p in net.parameters())
-
-
-def test_mlp_training_decreases_the_loss():
-    rng = np.random.default_rng(0)
-    X = rng.uniform(-1, 1, size=(20, 2)).tolist()
-    y = [1.0 if a * b > 0 else -1.0 for a, b in X]
-    net = MLP(2, [8, 1], rng=0)
-
-    def loss_value():
-        return Value.sum([(net(x)[0] - t) ** 2 for x, t in zip(X, y, strict=True)]) / len(X)
-
-    first = loss_value().data
-    for _ in range(100):
-        loss = loss_value()
-        net.zero_grad()
-        loss.backward()
-        for p in net.parameters():
-            p.data -= 0.2 * p.grad
-    assert loss_value().data < 0.5 * first
-
-
-@pytest.mark.parametrize(
-    ("build", "error", "match"),
-    [
-        (lambda: Neuron(0), ValueError, r"Neuron expected n_in >= 1, got 0"),
-        (lambda: Neuron(2.5), TypeError, r"Neuron expected n_in to be an integer"),
-        (lambda: Neuron(2, activation="softplus"), ValueError, r"unknown activation 'softplus'"),
-        (lambda: Neuron(2, rng="seed"), TypeError, r"expected rng to be None, an integer seed"),
-        (lambda: Layer(2, 0), ValueError, r"Layer expected n_out >= 1, got 0"),
-        (lambda: MLP(2, 16), TypeError, r"MLP expected layer_sizes to be a list of integers"),
-        (lambda: MLP(2, []), ValueError, r"MLP expected at least one layer size"),
-        (lambda: MLP(2, [4, 0]), ValueError, r"MLP expected every layer size >= 1, got 0"),
-        (lambda: MLP(0, [4]), ValueError, r"MLP expected n_in >= 1"),
-    ],
-)
-def test_network_construction_errors(build, error, match):
-    with pytest.raises(error, match=match):
-        build()
-
-
-def test_network_call_errors():
-    net = MLP(2, [3, 1], rng=0)
-    with pytest.raises(ValueError, match=r"MLP expected x with 2 entries, got 3"):
-        net([1.0, 2.0, 3.0])
-    with pytest.raises(ValueError, match=r"Neuron\(2 inputs\) expected x with 2 entries, got 1"):
-        Neuron(2)([1.0])
-    with pytest.raises(ValueError, match=r"Layer\(2 -> 3\) expected x with 2 entries, got 1"):
-        Layer(2, 3)([1.0])
-    with pytest.raises(TypeError, match=r"MLP expected one sample x as a sequence"):
-        net(1.0)
-    with pytest.raises(TypeError, match=r"Neuron expected Values or real numbers, got str"):
-        Neuron(2)([1.0, "a"])
-
-
-def _mlp_step(net, X, y):
-    loss = Value.sum([(net(x)[0] - t) ** 2 for x, t in zip(X, y, strict=True)])
-    net.zero_grad()
-    loss.backward()
-    return loss
-
-
-def test_mlp_graph_stays_small():
-    # Speed is shown by `make bench` (goal: <= 100 ms for this MLP), not by a timed test.
-    # What makes it fast is structural: Neuron uses one `dot` node per neuron instead of a
-    # `*` and a `+` node per weight, so the graph stays small. That is asserted here.
-    rng = np.random.default_rng(0)
-    X = rng.normal(size=(100, 2)).tolist()
-    y = rng.normal(size=100).tolist()
-    net = MLP(2, [16, 16, 1], rng=0)
-    loss = Value(0.0)
-    for xi, yi in zip(X, y, strict=True):
-        out = net(xi)
-        out = out[0] if isinstance(out, list) else out
-        loss = loss + (out - yi) ** 2
-    nodes, _ = loss.graph()
-    assert len(nodes) < 12_000, len(nodes)
-
-
 # ---------------------------------------------------------------------- docstrings
 def test_docstring_examples_run():
     result = doctest.testmod(autodiff, optionflags=doctest.ELLIPSIS)
     assert result.attempted > 10
+    assert result.failed == 0
+    result = doctest.testmod(autodiff_ops, optionflags=doctest.ELLIPSIS)
+    assert result.attempted >= 5
     assert result.failed == 0
 
 
@@ -764,33 +613,6 @@ def test_expression_matches_torch():
     assert out.data == pytest.approx(tout.item(), rel=1e-12)
     for v, t in zip((a, b, c), (ta, tb, tc), strict=True):
         assert v.grad == pytest.approx(t.grad.item(), rel=1e-12, abs=1e-14)
-
-
-def test_mlp_matches_torch():
-    torch = pytest.importorskip("torch")
-    net = MLP(2, [5, 4, 1], rng=3)
-    X = [[0.3, -0.8], [1.2, 0.4], [-0.5, -0.1]]
-    y = [0.5, -1.0, 2.0]
-    _mlp_step(net, X, y)
-
-    Ws, bs = [], []
-    for layer in net.layers:
-        W = [[n.w[i].data for n in layer.neurons] for i in range(layer.n_in)]
-        Ws.append(torch.tensor(W, dtype=torch.float64, requires_grad=True))
-        bs.append(
-            torch.tensor([n.b.data for n in layer.neurons], dtype=torch.float64, requires_grad=True)
-        )
-    H = torch.tensor(X, dtype=torch.float64)
-    for k, (W, b) in enumerate(zip(Ws, bs, strict=True)):
-        H = H @ W + b
-        if k < len(Ws) - 1:
-            H = torch.tanh(H)
-    loss = ((H[:, 0] - torch.tensor(y, dtype=torch.float64)) ** 2).sum()
-    loss.backward()
-    for layer, W, b in zip(net.layers, Ws, bs, strict=True):
-        for j, n in enumerate(layer.neurons):
-            assert [w.grad for w in n.w] == pytest.approx(W.grad[:, j].tolist(), rel=1e-10)
-            assert n.b.grad == pytest.approx(b.grad[j].item(), rel=1e-10)
 
 
 def test_backward_refuses_overflowed_values_and_gradients():
@@ -869,8 +691,182 @@ def test_a_node_used_twice_accumulates_its_gradient(build, x0, expected):
     assert x.grad == pytest.approx(expected)
 
 
-def test_neuron_weights_are_uniform_in_plus_minus_one_over_sqrt_n_in():
-    neuron = Neuron(100, rng=0)
-    w = np.array([v.data for v in neuron.w])
-    assert np.abs(w).max() <= 0.1
-    assert np.abs(w).max() > 0.08
+# -- the operations: forward and local derivative together, and the graph-walking API ---------
+OPERATIONS = [getattr(autodiff_ops, name) for name in (
+    "Leaf", "AddOp", "SubOp", "MulOp", "DivOp", "NegOp", "PowOp", "ReLUOp", "TanhOp", "ExpOp",
+    "LogOp", "SigmoidOp", "SumOp", "DotOp",
+)]
+
+
+def every_operation():
+    """A small graph that uses every operation once; returns (output, leaves)."""
+    a, b, c = Value(1.5, label="a"), Value(-0.5, label="b"), Value(2.0, label="c")
+    d = (a * b + c - a / c).tanh() + (-b).exp() * (a**3).log()
+    e = Value.sum([d, b.relu(), c.sigmoid()]) + Value.dot([a, d], [c, b])
+    return e, (a, b, c)
+
+
+def test_every_operation_class_is_exported_and_used():
+    assert set(OPERATIONS) == {
+        obj for obj in vars(autodiff_ops).values()
+        if isinstance(obj, type) and issubclass(obj, autodiff_ops.Operation)
+        and obj is not autodiff_ops.Operation
+    }
+    assert {op.__name__ for op in OPERATIONS} <= set(autodiff_ops.__all__)
+    out, _ = every_operation()
+    nodes, _ = out.graph()
+    assert {n._op for n in nodes} == set(OPERATIONS)
+    assert len({op.symbol for op in OPERATIONS}) == len(OPERATIONS)  # one name each
+
+
+@pytest.mark.parametrize("op", OPERATIONS[1:], ids=lambda op: op.__name__)
+def test_each_operation_holds_its_math_on_one_screen(op):
+    # forward, backward and the formula in the docstring, short enough to print in the book
+    source = inspect.getsource(op)
+    assert len(source.splitlines()) <= 25, f"{op.__name__} is {len(source.splitlines())} lines"
+    assert max(len(line) for line in source.splitlines()) <= 76
+    assert r"\partial z/\partial" in op.__doc__
+    assert callable(op.forward) and callable(op.backward)
+
+
+def test_backward_is_short_enough_to_print_whole():
+    source = inspect.getsource(Value.backward).splitlines()
+    assert len(source) <= 30, f"Value.backward is {len(source)} lines"
+    assert max(len(line) for line in source) <= 76
+    assert "elif" not in inspect.getsource(Value.backward)  # no per-operation branches
+
+
+@pytest.mark.parametrize(
+    ("build", "x", "expected"),
+    [
+        (lambda a, b: a + b, (3.0, 2.0), (1.0, 1.0)),
+        (lambda a, b: a - b, (3.0, 2.0), (1.0, -1.0)),
+        (lambda a, b: a * b, (3.0, 2.0), (2.0, 3.0)),
+        (lambda a, b: a / b, (3.0, 2.0), (0.5, -0.75)),
+        (lambda a, b: -a, (3.0, 2.0), (-1.0,)),
+        (lambda a, b: a**3, (3.0, 2.0), (27.0,)),
+        (lambda a, b: a**0.5, (4.0, 2.0), (0.25,)),
+        (lambda a, b: a.relu(), (3.0, 2.0), (1.0,)),
+        (lambda a, b: (-a).relu(), (3.0, 2.0), (0.0,)),
+        (lambda a, b: a.tanh(), (0.5, 2.0), (1.0 - math.tanh(0.5) ** 2,)),
+        (lambda a, b: a.exp(), (0.5, 2.0), (math.exp(0.5),)),
+        (lambda a, b: a.log(), (4.0, 2.0), (0.25,)),
+        (lambda a, b: a.sigmoid(), (0.0, 2.0), (0.25,)),
+        (lambda a, b: Value.sum([a, b, a]), (3.0, 2.0), (1.0, 1.0, 1.0)),
+        (lambda a, b: Value.dot([a, b], [b, 5.0]), (3.0, 2.0), (2.0, 5.0, 3.0, 2.0)),
+    ],
+)
+def test_local_derivatives(build, x, expected):
+    a, b = Value(x[0]), Value(x[1])
+    z = build(a, b)
+    derivatives = z.local_derivatives()
+    assert isinstance(derivatives, tuple)
+    assert len(derivatives) == len(z.children)
+    assert derivatives == pytest.approx(expected, rel=1e-15)
+    assert a.local_derivatives() == ()
+
+
+def test_local_derivatives_are_what_backward_multiplies_by_dz():
+    # the rule is linear in dz: backward(z, dz) == dz * local derivatives
+    out, _ = every_operation()
+    for z in out.graph()[0]:
+        dz = -1.7
+        passed = z._op.backward(z, dz)
+        assert len(passed) == len(z.children)  # one number per input, for every operation
+        assert list(passed) == pytest.approx([dz * d for d in z.local_derivatives()], rel=1e-15)
+
+
+def test_the_graph_api_is_enough_to_backpropagate_by_hand():
+    # What a later chapter does when it draws the graph and the chain rule on it: walk the
+    # nodes from the output back and multiply by the local derivatives on each edge.
+    out, leaves = every_operation()
+    nodes, edges = out.graph()
+    grad = {id(n): 0.0 for n in nodes}
+    grad[id(out)] = 1.0
+    for z in reversed(nodes):
+        for child, d in zip(z.children, z.local_derivatives(), strict=True):
+            grad[id(child)] += d * grad[id(z)]
+    out.backward()
+    for n in nodes:
+        assert grad[id(n)] == pytest.approx(n.grad, rel=1e-12, abs=1e-15)
+    # every edge into a node is one of its children, in order
+    into = {}
+    for child, parent in edges:
+        into.setdefault(id(parent), []).append(child)
+    for n in nodes:
+        assert tuple(into.get(id(n), ())) == n.children
+        assert (n.op == "") == (n.children == ())
+
+
+def test_op_names_and_exponent():
+    a = Value(2.0)
+    assert [f(a).op for f in (lambda v: v + 1, lambda v: v - 1, lambda v: v * 2,
+                              lambda v: v / 2, lambda v: -v, lambda v: v**2,
+                              Value.relu, Value.tanh, Value.exp, Value.log, Value.sigmoid,
+                              lambda v: Value.sum([v]), lambda v: Value.dot([v], [v]))] == [
+        "+", "-", "*", "/", "neg", "**", "relu", "tanh", "exp", "log", "sigmoid", "sum", "dot"]
+    assert (a**3).exponent == 3.0 and isinstance((a**3).exponent, float)
+    assert (a * 3).exponent is None and a.exponent is None
+    assert a._prev is a.children  # micrograd's name for the same tuple
+
+
+def test_nodes_hold_no_functions_only_data():
+    # minitorch's kind of history: the operation's class, the inputs and a constant;
+    # micrograd's closures (out._backward) would make every graph a reference cycle
+    out, _ = every_operation()
+    for node in out.graph()[0]:
+        assert isinstance(node._op, type) and issubclass(node._op, autodiff_ops.Operation)
+        for slot in Value.__slots__:
+            value = getattr(node, slot, None)
+            assert not isinstance(value, types.FunctionType | types.MethodType
+                                  | types.BuiltinFunctionType | functools.partial), slot
+        assert isinstance(node._prev, tuple)
+        assert all(isinstance(c, Value) for c in node._prev)
+        assert node._arg is None or isinstance(node._arg, float)
+
+
+def test_no_reference_cycles_with_every_operation():
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        out, leaves = every_operation()
+        out.backward()
+        out.local_derivatives()
+        refs = [weakref.ref(n) for n in out.graph()[0]]
+        del out, leaves
+        assert all(r() is None for r in refs), "a node survived: the graph holds a cycle"
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def test_local_derivatives_refuse_an_infinite_slope():
+    from backprop_lab.autodiff import NonFiniteError
+
+    with pytest.raises(NonFiniteError, match=r"the derivative of x \*\* 0.5, 0.5 \* x \*\* -0.5,"
+                                             r" is not finite at x = 0.0"):
+        (Value(0.0) ** 0.5).local_derivatives()
+
+
+def test_an_infinite_slope_at_a_node_edited_by_hand_is_refused_and_grads_are_kept():
+    from backprop_lab.autodiff import NonFiniteError
+
+    x = Value(1.0)
+    y = x.log()
+    x.grad = 3.0
+    x.data = 0.0  # 1/x at 0: nothing the operations would have let through
+    with pytest.raises(NonFiniteError, match=r"Value.backward\(\): the derivative of log is "
+                                             r"not finite at \(0.0\)"):
+        y.backward()
+    assert x.grad == 3.0 and y.grad == 0.0
+
+
+def test_a_result_that_overflows_is_refused_by_every_binary_operation():
+    # one check in _result for every operation, with the message of the operation
+    from backprop_lab.autodiff import NonFiniteError
+
+    for make, symbol in ((lambda: Value(1e308) + 1e308, r"\+"), (lambda: Value(1e308) * 2, r"\*"),
+                         (lambda: Value(-1e308) - 1e308, "-"), (lambda: Value(1e308) / 0.5, "/"),
+                         (lambda: Value(1e200) ** 2, r"\*\*")):
+        with pytest.raises(NonFiniteError, match=rf"Value {symbol}: the result of {symbol} on"):
+            make()
