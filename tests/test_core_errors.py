@@ -449,7 +449,7 @@ def test_fit_internal_backward_stays_unchecked():
 
 def test_a_class_or_function_given_for_a_name_gets_the_name_to_use():
     from backprop_lab import Adam, get_optimizer
-    from backprop_lab.autodiff import Neuron
+    from backprop_lab.scalar_nn import Neuron
 
     with pytest.raises(TypeError, match=r"get_activation\(\) expected activation to be a name "
                                         r"\('sigmoid', .*\) or a layer such as ReLU\(\), got the "
