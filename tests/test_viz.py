@@ -685,10 +685,12 @@ def test_zero_label_is_public():
 # no ax.set_xscale after the call).
 def test_lr_sweep_without_markers_on_a_linear_axis(ax):
     lrs = np.linspace(0.01, 0.2, 20)
-    viz.plot_lr_sweep(lrs, {"predicted": 1 - lrs}, ax=ax, marker="", log_x=False)
+    viz.plot_lr_sweep(lrs, {"predicted": 1 - lrs}, ax=ax, marker="", log_x=False,
+                      xlim=(0, 0.23))
     (line,) = data_lines(ax)
     assert line.get_marker() in ("", "None")
     assert ax.get_xscale() == "linear"
+    assert [float(v) for v in ax.get_xlim()] == [0.0, 0.23]
     default = Figure().subplots()
     viz.plot_lr_sweep(lrs, {"predicted": 1 - lrs}, ax=default)
     assert default.get_xscale() == "log" and data_lines(default)[0].get_marker() == "o"

@@ -6,7 +6,7 @@ r"""Curves over steps and learning rates: losses, learning-rate sweeps, schedule
 
 Each takes the options a chapter needs so that it never patches the returned axes:
 ``log_y``/``log_x`` (the scales), ``marker`` (``""``: plain lines), ``xticks``/``yticks``
-and ``ylim`` (fixed, the same in every frame of an interactive figure; see
+and ``xlim``/``ylim`` (fixed, the same in every frame of an interactive figure; see
 :func:`backprop_lab.viz.style.fixed_ticks`).
 
 First used in chapter "The learning rate" (and every training chapter after it).
@@ -55,6 +55,7 @@ def plot_loss_curves(
     marker: str | None = None,
     xticks=None,
     yticks=None,
+    xlim=None,
     ylim=None,
 ) -> Axes:
     """Draw one or more loss curves (loss against step or epoch).
@@ -94,8 +95,8 @@ def plot_loss_curves(
         Fixed tick positions (increasing; > 0 on a log axis, where the minor ticks are
         then left out and the labels written as ``{x:g}``), e.g. to keep every frame of an
         interactive figure on the same ticks; see :func:`~backprop_lab.viz.fixed_ticks`.
-    ylim : (float, float), optional
-        Fixed y limits ``(low, high)`` (> 0 with ``log_y``).
+    xlim, ylim : (float, float), optional
+        Fixed limits ``(low, high)`` (> 0 on a log axis).
 
     Returns
     -------
@@ -104,7 +105,7 @@ def plot_loss_curves(
     who = "plot_loss_curves"
     series = _series(curves, who)
     _check_line_style(who, None, None, marker)
-    axes_options = _check_axes_options(who, xticks=xticks, yticks=yticks, ylim=ylim,
+    axes_options = _check_axes_options(who, xticks=xticks, yticks=yticks, xlim=xlim, ylim=ylim,
                                        log_y=log_y)
     longest = max(len(v) for v in series.values())
     if x is None:
@@ -207,6 +208,7 @@ def plot_lr_sweep(
     marker: str | None = None,
     xticks=None,
     yticks=None,
+    xlim=None,
     ylim=None,
 ) -> Axes:
     r"""Draw a learning-rate sweep: a final loss (or accuracy) against :math:`\eta`.
@@ -250,8 +252,8 @@ def plot_lr_sweep(
         Fixed tick positions (increasing; > 0 on a log axis, where the minor ticks are
         then left out and the labels written as ``{x:g}``), e.g. to keep every frame of an
         interactive figure on the same ticks; see :func:`~backprop_lab.viz.fixed_ticks`.
-    ylim : (float, float), optional
-        Fixed y limits ``(low, high)`` (> 0 with ``log_y``).
+    xlim, ylim : (float, float), optional
+        Fixed limits ``(low, high)`` (> 0 on a log axis).
 
     Returns
     -------
@@ -298,7 +300,7 @@ def plot_lr_sweep(
         )
     mark_label = _check_label(mark_label, "mark_label", who, none="the default label")
     _check_line_style(who, None, None, marker)
-    axes_options = _check_axes_options(who, xticks=xticks, yticks=yticks, ylim=ylim,
+    axes_options = _check_axes_options(who, xticks=xticks, yticks=yticks, xlim=xlim, ylim=ylim,
                                        log_x=log_x, log_y=log_y)
 
     order = np.argsort(lr)
@@ -389,6 +391,7 @@ def plot_schedules(
     marker: str | None = None,
     xticks=None,
     yticks=None,
+    xlim=None,
     ylim=None,
 ) -> Axes:
     r"""Draw learning-rate schedules :math:`\eta_t` against the step :math:`t`.
@@ -418,8 +421,8 @@ def plot_schedules(
         Fixed tick positions (increasing; > 0 on a log axis, where the minor ticks are
         then left out and the labels written as ``{x:g}``), e.g. to keep every frame of an
         interactive figure on the same ticks; see :func:`~backprop_lab.viz.fixed_ticks`.
-    ylim : (float, float), optional
-        Fixed y limits ``(low, high)`` (> 0 with ``log_y``).
+    xlim, ylim : (float, float), optional
+        Fixed limits ``(low, high)`` (> 0 on a log axis).
 
     Returns
     -------
@@ -433,7 +436,7 @@ def plot_schedules(
         raise ValueError(f"{who} expected steps to be a non-empty 1-D array, got shape {t.shape}.")
     series = _series(schedules, who, arg="schedules")
     _check_line_style(who, None, None, marker)
-    axes_options = _check_axes_options(who, xticks=xticks, yticks=yticks, ylim=ylim,
+    axes_options = _check_axes_options(who, xticks=xticks, yticks=yticks, xlim=xlim, ylim=ylim,
                                        log_y=log_y)
     for name, lr in series.items():
         what = "the schedule" if name is None else f"schedule {name!r}"

@@ -6,7 +6,8 @@
 * :func:`value_badge`: the current value of a control, written on the figure.
 * :func:`fixed_ticks` and :func:`log_axis`: ticks and limits that stay the same in every
   frame of an interactive figure (the panels then keep their room and do not jump), which
-  the plot functions also apply through their ``xticks=``/``yticks=``/``ylim=`` options.
+  the plot functions also apply through their ``xticks=``/``yticks=``/``xlim=``/``ylim=``
+  options.
 * Values a log axis cannot show (exactly 0) are marked along its bottom edge
   (:data:`ZERO_LABEL`).
 
@@ -253,9 +254,11 @@ def log_axis(ax, lim, *, ticks=None, axis: str = "y") -> Axes:
     return ax
 
 
-def _apply_axes_options(ax: Axes, *, xticks=None, yticks=None, ylim=None) -> None:
-    """The ``xticks=``, ``yticks=`` and ``ylim=`` options of a plot function, checked by
-    :func:`_check_axes_options` before anything was drawn."""
+def _apply_axes_options(ax: Axes, *, xticks=None, yticks=None, xlim=None, ylim=None) -> None:
+    """The ``xticks=``, ``yticks=``, ``xlim=`` and ``ylim=`` options of a plot function,
+    checked by :func:`_check_axes_options` before anything was drawn."""
+    if xlim is not None:
+        ax.set_xlim(*xlim)
     if ylim is not None:
         ax.set_ylim(*ylim)
     if xticks is not None:
@@ -264,10 +267,11 @@ def _apply_axes_options(ax: Axes, *, xticks=None, yticks=None, ylim=None) -> Non
         _set_ticks(ax.yaxis, yticks)
 
 
-def _check_axes_options(who: str, *, xticks=None, yticks=None, ylim=None, log_x=False,
-                        log_y=False) -> dict:
+def _check_axes_options(who: str, *, xticks=None, yticks=None, xlim=None, ylim=None,
+                        log_x=False, log_y=False) -> dict:
     """The axes options of a plot function, checked (before drawing) and normalised."""
     return {
+        "xlim": None if xlim is None else _check_lim(xlim, "xlim", who, log=log_x),
         "xticks": None if xticks is None else _check_ticks(xticks, "xticks", who, log=log_x),
         "yticks": None if yticks is None else _check_ticks(yticks, "yticks", who, log=log_y),
         "ylim": None if ylim is None else _check_lim(ylim, "ylim", who, log=log_y),

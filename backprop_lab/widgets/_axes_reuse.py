@@ -11,7 +11,8 @@ reused axes is counted in ``n_axes_reused``): a matplotlib release that changes 
 internals makes frames slower, never wrong, and tests/test_widgets.py
 (``test_pilot_like_figure_reuses_its_axes_for_every_frame``) fails when it happens.
 
-Private matplotlib attributes this module relies on (checked against matplotlib 3.10):
+Private matplotlib attributes this module relies on (checked with matplotlib 3.11.2, the
+pinned version):
 
 * ``Axis._major_tick_kw``, ``Axis._minor_tick_kw``: the recorded ``tick_params``/``grid``
   settings, compared and put back (:func:`_restore_tick_kw`);

@@ -190,7 +190,8 @@ class Animation(_FrameFigure):
 
     Live (with a kernel): an ipywidgets ``Play`` button linked to an ``IntSlider``, each
     step redrawing one reused figure. Kernel-free: a player with previous, play/pause,
-    next and a scrubber (see the module docstring for the DOM contract).
+    next and a scrubber (see the docstring of :mod:`backprop_lab.widgets` for the DOM
+    contract).
 
     Parameters
     ----------
