@@ -98,6 +98,10 @@ class InteractiveFigure(_FrameFigure):
         The live face. ``control_widgets[name].value = v`` or :meth:`set_value` redraws it.
     n_frames : int
         ``prod(len(c) for c in controls)``.
+    n_axes_reused, n_axes_made, n_axes_rebuilds : int
+        How many frames were drawn on the previous frame's axes (the fast path), on axes
+        made anew, and how many of those fell back from a failed reset. A frozen-layout
+        figure makes its axes twice (layout pass, first frame) and then reuses them.
 
     Examples
     --------
