@@ -96,11 +96,37 @@ def test_loss_surface_marks_the_minimum(ax, bowl):
     assert list(star.get_xdata()) == [0.0] and list(star.get_ydata()) == [0.0]
 
 
-def test_loss_surface_with_nan_points_draws(ax, bowl):
+def _pixel(ax, x, y):
+    """The RGB colour drawn at data point (x, y) of ``ax`` (its figure rendered by Agg)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = FigureCanvasAgg(ax.figure)
+    canvas.draw()
+    rgba = np.asarray(canvas.buffer_rgba())
+    px, py = ax.transData.transform((x, y))
+    return rgba[int(round(rgba.shape[0] - py)), int(round(px)), :3]
+
+
+def test_loss_surface_with_nan_points_leaves_them_blank(ax, bowl):
+    """NaN points are left out: the corner of each grid cell at a NaN point stays blank
+    (the axes' white), the levels come from the finite values, and the rest is filled."""
     W1, W2, L = bowl
     L = L.copy()
-    L[0, 0] = np.nan
+    L[0, 0] = np.nan  # the grid's corner (w1, w2) = (-2, -1)
+    L[10, 20] = np.nan  # the minimum (0, 0), inside the grid
     viz.plot_loss_surface(W1, W2, L, ax=ax)
+    contours = [c for c in ax.collections if isinstance(c, ContourSet)]
+    assert [c.filled for c in contours] == [True, False]
+    levels = contours[0].levels
+    assert np.isfinite(levels).all()
+    # log-spaced from the smallest positive finite value to the largest finite one
+    assert levels[0] == np.min(L[L > 0]) and levels[-1] == np.nanmax(L)
+    white = np.array([255, 255, 255])
+    # the grid spacing is 0.1: the triangles |dw1| + |dw2| < 0.1 at the NaN points are blank
+    for x, y in [(-1.97, -0.97), (0.02, 0.03), (-0.03, -0.02), (0.03, -0.03)]:
+        assert (_pixel(ax, x, y) == white).all(), (x, y)
+    for x, y in [(-1.9, -0.9), (-1.95, 0.95), (1.95, -0.95), (0.1, 0.05), (-0.05, -0.1)]:
+        assert not (_pixel(ax, x, y) == white).all(), (x, y)  # filled
 
 
 @pytest.mark.parametrize(
@@ -652,3 +678,108 @@ def test_schedules_with_ax_none_validate_before_making_a_figure():
 
 def test_zero_label_is_public():
     assert "ZERO_LABEL" in viz.__all__ and viz.ZERO_LABEL == "0 (below the log axis)"
+
+
+# ---------------------------------------------------------------- options a chapter needs
+# A chapter passes options instead of patching the returned axes (no ax.lines[0].set_marker,
+# no ax.set_xscale after the call).
+def test_lr_sweep_without_markers_on_a_linear_axis(ax):
+    lrs = np.linspace(0.01, 0.2, 20)
+    viz.plot_lr_sweep(lrs, {"predicted": 1 - lrs}, ax=ax, marker="", log_x=False,
+                      xlim=(0, 0.23))
+    (line,) = data_lines(ax)
+    assert line.get_marker() in ("", "None")
+    assert ax.get_xscale() == "linear"
+    assert [float(v) for v in ax.get_xlim()] == [0.0, 0.23]
+    default = Figure().subplots()
+    viz.plot_lr_sweep(lrs, {"predicted": 1 - lrs}, ax=default)
+    assert default.get_xscale() == "log" and data_lines(default)[0].get_marker() == "o"
+
+
+def test_lr_sweep_linear_axis_still_refuses_non_positive_rates(ax):
+    with pytest.raises(ValueError, match=r"positive finite learning rates \(a learning rate "
+                                         r"is > 0\), got \[0.0, 0.1\]"):
+        viz.plot_lr_sweep([0.0, 0.1], [1.0, 2.0], ax=ax, log_x=False)
+
+
+@pytest.mark.parametrize("plot", ["curves", "schedules", "sweep"])
+def test_one_marker_for_every_line_replaces_the_cycle(ax, plot):
+    y = {"a": np.linspace(1, 2, 12), "b": np.linspace(2, 3, 12)}
+    x = np.geomspace(0.01, 1, 12)
+    if plot == "curves":
+        viz.plot_loss_curves(y, ax=ax, marker="")
+    elif plot == "schedules":
+        viz.plot_schedules(np.arange(12), y, ax=ax, marker="")
+    else:
+        viz.plot_lr_sweep(x, y, ax=ax, marker="")
+    lines = data_lines(ax)
+    assert len(lines) == 2 and {ln.get_marker() for ln in lines} <= {"", "None"}
+    assert lines[0].get_linestyle() != lines[1].get_linestyle()  # still told apart
+
+
+def test_loss_curves_fixed_log_axis(ax):
+    L = 10.0 ** -np.arange(31) * 3
+    viz.plot_loss_curves({"SGD": L}, ax=ax, log_y=True, ylim=(1e-6, 1e5),
+                         yticks=[1e-6, 1e-3, 1, 1e3], xticks=[0, 10, 20, 30])
+    assert ax.get_yscale() == "log"
+    assert [float(v) for v in ax.get_ylim()] == [1e-6, 1e5]
+    assert list(ax.get_yticks()) == [1e-6, 1e-3, 1, 1e3]
+    assert list(ax.get_xticks()) == [0, 10, 20, 30]
+    assert len(ax.yaxis.get_minor_locator()()) == 0  # no minor ticks on the fixed log axis
+    assert [ax.yaxis.get_major_formatter()(v) for v in (1e-3, 1, 1e3)] == ["0.001", "1", "1000"]
+
+
+def test_schedules_and_surface_fixed_ticks(ax, bowl):
+    viz.plot_schedules(np.arange(60), {"c": np.full(60, 0.1)}, ax=ax, ylim=(0, 0.27),
+                       yticks=[0, 0.1, 0.2], xticks=[0, 20, 40, 60])
+    assert [float(v) for v in ax.get_ylim()] == [0.0, 0.27]
+    assert list(ax.get_yticks()) == [0, 0.1, 0.2] and list(ax.get_xticks()) == [0, 20, 40, 60]
+    surface = Figure().subplots()
+    viz.plot_loss_surface(*bowl, ax=surface, xticks=[-2, 0, 2], yticks=[-1, 0, 1])
+    assert list(surface.get_xticks()) == [-2, 0, 2] and list(surface.get_yticks()) == [-1, 0, 1]
+    assert [float(v) for v in surface.get_xlim()] == [-2.0, 2.0]  # the grid's extent kept
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"yticks": [1, 0.5]}, ValueError, r"^plot_loss_curves expected yticks to be at least "
+         r"one finite tick position, in increasing order, got \[1, 0.5\]"),
+        ({"yticks": "1, 2"}, TypeError, r"expected yticks to be a list of numbers"),
+        ({"log_y": True, "yticks": [0, 1]}, ValueError, r"yticks > 0 on a log axis.*1e-6"),
+        ({"ylim": (1, 0)}, ValueError, r"expected ylim=\(low, high\) with finite low < high, "
+         r"got \(1, 0\)\. Write ylim=\(low, high\), e.g\. ylim=\(0, 1\)\."),
+        ({"ylim": 5}, TypeError, r"expected ylim to be a pair \(low, high\), got 5"),
+        ({"ylim": ("0", 1)}, TypeError, r"expected ylim to be a pair of numbers"),
+        ({"log_y": True, "ylim": (0, 10)}, ValueError, r"ylim > 0 on a log axis"),
+        ({"marker": "not a marker"}, ValueError, r"expected marker to be a matplotlib marker"),
+    ],
+)
+def test_axes_options_are_checked_before_drawing(ax, kwargs, error, match):
+    with pytest.raises(error, match=match):
+        viz.plot_loss_curves({"a": [3.0, 2.0, 1.0]}, ax=ax, **kwargs)
+    assert not ax.has_data()  # nothing drawn before the error
+
+
+def test_fixed_ticks_and_log_axis(ax):
+    assert viz.fixed_ticks(ax, x=[0, 1, 2]) is ax and list(ax.get_xticks()) == [0, 1, 2]
+    viz.log_axis(ax, (1e-6, 1e8), ticks=[1e-6, 1, 1e6])
+    assert ax.get_yscale() == "log" and list(ax.get_yticks()) == [1e-6, 1, 1e6]
+    assert [float(v) for v in ax.get_ylim()] == [1e-6, 1e8]
+    viz.log_axis(ax, (1e-3, 1e1), axis="x")
+    assert ax.get_xscale() == "log" and [float(v) for v in ax.get_xlim()] == [1e-3, 10.0]
+    with pytest.raises(ValueError, match=r"^log_axis expected lim > 0 on a log axis"):
+        viz.log_axis(ax, (0, 1))
+    with pytest.raises(ValueError, match=r"^log_axis expected axis='x' or axis='y', got 'z'"):
+        viz.log_axis(ax, (1, 10), axis="z")
+    with pytest.raises(TypeError, match=r"^fixed_ticks expected a matplotlib Axes"):
+        viz.fixed_ticks(None, x=[0, 1])
+
+
+def test_every_public_name_of_the_old_module_is_still_there():
+    names = ["PALETTE", "COLORS", "LINESTYLES", "MARKERS", "SURFACE_CMAP", "style",
+             "plot_loss_surface", "plot_trajectory", "plot_loss_curves", "plot_lr_sweep",
+             "plot_schedules", "value_badge", "ZERO_LABEL"]
+    assert all(hasattr(viz, n) for n in names)
+    assert set(viz.__all__) >= set(names) - {"SURFACE_CMAP"}
+    assert all(hasattr(viz, n) for n in viz.__all__)

@@ -74,9 +74,66 @@ def test_reused_axes_fall_back_when_draw_leaves_state_behind():
     frames = fig.frames()
     # the frame after a=2.0 (frame 0, drawn again to check) started from a new figure
     assert fig.n_axes_rebuilds == 1
+    # a=2.0's big tick labels overflow the first layout, so every frame is drawn twice:
+    # axes were made for the two layout passes, frame 0 (twice) and frame 0's check (after
+    # a=2.0: the rebuild); frame 1 was drawn on reused axes both times
+    assert (fig.n_axes_made, fig.n_axes_reused) == (5, 2)
     fresh = InteractiveFigure(draw, [Slider("a", [1.0, 2.0])], figsize=(2, 2), dpi=30, alt="x")
     fresh._reuse_axes = False
     assert fresh.frames() == frames
+
+
+def _pilot_like_figure(**kw):
+    """A figure like the pilot's lr_figure: a contour background, a trajectory, a loss curve
+    on a fixed log axis with a legend, a badge; five learning rates (two diverging)."""
+    from backprop_lab import viz
+    from backprop_lab.surfaces import Quadratic, descend
+
+    bowl = Quadratic(np.diag([1.0, 10.0]))
+    w0 = np.array([-1.8, 0.9])
+    W1, W2 = np.meshgrid(np.linspace(-2, 2, 31), np.linspace(-1.2, 1.2, 19))
+    grid_loss = bowl.loss(np.stack([W1, W2], axis=-1))
+
+    def background(axes):
+        viz.plot_loss_surface(W1, W2, grid_loss, ax=axes[0], levels=10, minimum=(0, 0),
+                              xticks=[-2, -1, 0, 1, 2], yticks=[-1, 0, 1])
+
+    def draw(axes, lr):
+        ax_path, ax_loss = axes
+        path, L = descend(bowl, w0, lr, 30)
+        viz.plot_trajectory(path, ax=ax_path)
+        viz.plot_loss_curves({"SGD": L}, ax=ax_loss, diverge_factor=None, log_y=True,
+                             ylim=(1e-6, 1e5), yticks=[1e-6, 1e-3, 1, 1e3],
+                             xticks=[0, 10, 20, 30])
+        ax_loss.legend(fontsize="small", loc="lower left")
+        viz.value_badge(ax_loss, f"lr = {lr:g}", loc="upper right")
+
+    return InteractiveFigure(draw, [Slider("lr", [0.02, 0.1, 0.19, 0.204, 0.22])],
+                             background=background, ncols=2, figsize=(8.5, 3.1), dpi=40,
+                             alt="A path on a bowl and its loss.", **kw)
+
+
+def test_pilot_like_figure_reuses_its_axes_for_every_frame():
+    """The fast path is taken for every frame and live redraw: the axes are made twice (the
+    layout pass, the first frame) and reused for all the others. A matplotlib release that
+    changes the internals the reset relies on (widgets/_axes_reuse.py) makes the reset fall
+    back to new figures: frames stay right but get slower, and this test fails."""
+    fig = _pilot_like_figure()
+    frames = fig.frames()
+    assert len(frames) == 5
+    assert fig.n_axes_rebuilds == 0
+    assert fig.n_axes_made == 2
+    assert fig.n_axes_reused == 5  # frames 1 to 4, and frame 0 drawn again to check it
+    fig.widget  # noqa: B018 - the live face renders the initial frame
+    for lr in (0.1, 0.22, 0.02):
+        fig.set_value("lr", lr)
+    assert fig.n_redraws == 3
+    assert (fig.n_axes_made, fig.n_axes_reused, fig.n_axes_rebuilds) == (2, 9, 0)
+    # and the reused axes draw exactly what new axes draw
+    fresh = _pilot_like_figure()
+    fresh._reuse_axes = False
+    assert fresh.frames() == frames
+    assert fresh.n_axes_reused == 0 and fresh.n_axes_made == 7
 
 
 def test_reused_axes_give_the_same_bytes_as_fresh_axes():
@@ -130,9 +187,39 @@ def test_render_is_deterministic_and_independent_of_order():
     assert fig1.frames() == fig2.frames()
 
 
-def test_constrained_layout_option_renders():
-    fig, _ = make(layout="constrained")
-    assert fig.render(a=0.5) == fig.render(a=0.5)
+def _left_spine_column(png: bytes) -> int:
+    """The pixel column of a one-panel frame's left spine: its first column that is dark
+    over 40 % of the image's height."""
+    import io
+
+    import PIL.Image
+
+    grey = np.asarray(PIL.Image.open(io.BytesIO(png)).convert("L"))
+    return int(np.flatnonzero((grey < 160).sum(axis=0) > 0.4 * grey.shape[0])[0])
+
+
+def test_constrained_layout_lays_out_every_frame_anew():
+    """layout="constrained" gives every frame its own layout: the panel moves right when a
+    frame's tick labels are wider; "frozen" keeps it where the widest frame needs it."""
+
+    def draw(axes, a):
+        (ax,) = axes
+        ax.plot([0, 1], [0, a])
+        ax.set_yticks([0, a], ["0", f"{a:.{int(a)}f}"])  # a=9: a label 11 characters wide
+
+    def left_edges(layout):
+        fig = InteractiveFigure(draw, [Slider("a", [1.0, 9.0])], figsize=(3, 2), dpi=100,
+                                alt="x", layout=layout)
+        frames = fig.frames()
+        assert fig.render(a=1.0) == frames[0]  # deterministic too
+        return fig, [_left_spine_column(png) for png in frames]
+
+    constrained, (narrow, wide) = left_edges("constrained")
+    assert wide > narrow + 40  # the 11-character label got room in its own frame only
+    assert type(constrained._fig().get_layout_engine()).__name__ == "ConstrainedLayoutEngine"
+    frozen, edges = left_edges("frozen")
+    assert edges == [wide, wide]  # one layout, made with room for the widest labels
+    assert frozen._fig().get_layout_engine() is None  # frozen: no layout pass per frame
 
 
 def test_save_frames_writes_png_files(tmp_path):
