@@ -385,6 +385,7 @@ JS_DISPLAY_MATH = """() => {
             left: box.left, right: box.right, vw: vw,
             innerWidth: inner.width, clientWidth: el.clientWidth, scrollWidth: el.scrollWidth,
             overflowX: style.overflowX, reached: reached, scrolled: scrolled,
+            cue: style.backgroundImage,
         };
     });
 }"""
@@ -413,6 +414,11 @@ def test_phone_page_has_no_sideways_overflow_and_its_math_is_reachable(browser, 
                     f"with overflow-x {m['overflowX']}: the rest is cut off")
                 assert m["scrolled"] > 0 and m["reached"], (
                     f"{where}: scrolling the box sideways does not reach the equation's end")
+                # a phone shows no scroll bar until one scrolls: the edge shadows of
+                # book/_static/bpl-phone.css say that the equation goes on
+                assert m["cue"].count("gradient") >= 4, (
+                    f"{where}: the equation scrolls but nothing shows that it goes on "
+                    f"(background-image {m['cue'][:80]!r}; is bpl-phone.css loaded?)")
             else:
                 assert m["innerWidth"] <= m["clientWidth"] + 1, (
                     f"{where}: {m['innerWidth']:.0f} px of maths in a {m['clientWidth']} px "
