@@ -141,8 +141,9 @@ def test_runs_where_torch_cannot_be_imported():
         "            raise ImportError('torch is blocked for this test')\n"
         "sys.meta_path.insert(0, _NoTorch())\n"
         "import pytest\n"
-        f"code = pytest.main([{__file__!r}, '-q', '-p', 'no:cacheprovider', '-m', 'not slow',"
-        " '--no-header', '-o', 'addopts='])\n"
+        # this module, and the reference folder as `make test` collects it (--doctest-modules)
+        f"code = pytest.main([{__file__!r}, {str(HERE)!r}, '-q', '-p', 'no:cacheprovider',"
+        " '-m', 'not slow', '--no-header', '-o', 'addopts=', '--doctest-modules'])\n"
         "assert 'torch' not in sys.modules, 'torch was imported'\n"
         "sys.exit(code)\n"
     )

@@ -21,7 +21,11 @@ import sys
 from pathlib import Path
 
 import numpy as np
-import torch
+
+try:
+    import torch
+except ImportError:  # `make test` imports this module (--doctest-modules) where torch is absent
+    torch = None
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -29,14 +33,17 @@ sys.path.insert(0, str(HERE))
 import cases  # noqa: E402
 
 OUT = HERE / "reference.npz"
-TORCH_DTYPE = {np.float64: torch.float64, np.float32: torch.float32}
+
+
+def _torch_dtype(dtype):
+    return {np.float64: torch.float64, np.float32: torch.float32}[dtype]
 
 
 def torch_model(net, dtype):
     mods = []
     for layer in net.layers:
         if isinstance(layer, cases.Dense):
-            lin = torch.nn.Linear(layer.n_in, layer.n_out, dtype=TORCH_DTYPE[dtype])
+            lin = torch.nn.Linear(layer.n_in, layer.n_out, dtype=_torch_dtype(dtype))
             with torch.no_grad():
                 lin.weight.copy_(torch.from_numpy(layer.params["W"].T.copy()))
                 lin.bias.copy_(torch.from_numpy(layer.params["b"]))
@@ -76,10 +83,10 @@ def saturation(out: dict) -> None:
         for k, (z, y) in enumerate(cases.SATURATION):
             key = f"saturation/{dname}/{k}"
             Z, Y = cases.saturation_inputs(z, y, dtype)
-            tZ = torch.tensor(Z, dtype=TORCH_DTYPE[dtype], requires_grad=True)
+            tZ = torch.tensor(Z, dtype=_torch_dtype(dtype), requires_grad=True)
             tP = torch.sigmoid(tZ)
             tP.retain_grad()
-            tL = torch.nn.BCELoss()(tP, torch.tensor(Y, dtype=TORCH_DTYPE[dtype]))
+            tL = torch.nn.BCELoss()(tP, torch.tensor(Y, dtype=_torch_dtype(dtype)))
             tL.backward()
             out[f"{key}/loss"] = np.array(tL.item())
             out[f"{key}/dP"] = tP.grad.numpy()
@@ -100,7 +107,7 @@ def optimizers(out: dict) -> None:
             net = cases.small_net(dtype)
             model = torch.nn.Sequential(
                 torch.nn.Linear(4, 5), torch.nn.Tanh(), torch.nn.Linear(5, 3)
-            ).to(TORCH_DTYPE[dtype])
+            ).to(_torch_dtype(dtype))
             with torch.no_grad():
                 for lin, dense in ((model[0], net.layers[0]), (model[2], net.layers[2])):
                     lin.weight.copy_(torch.from_numpy(dense.params["W"].T.copy()))
@@ -132,6 +139,10 @@ def optimizers(out: dict) -> None:
 
 
 def main() -> int:
+    if torch is None:
+        print("make_reference.py needs PyTorch: .venv/bin/python -m pip install torch==2.13.0, "
+              "then run it again.", file=sys.stderr)
+        return 1
     torch.set_num_threads(1)
     out: dict[str, np.ndarray] = {}
     network_gradients(out)
