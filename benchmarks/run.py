@@ -351,50 +351,95 @@ def bench_import():
            median(times) <= 0.2)
 
 
-def bench_chapter():
-    """The pilot chapter: one live widget callback, the notebook's execution, page weight."""
-    print("\nPilot chapter 'The learning rate'")
-    nb = ROOT / "book" / "learning_rate.ipynb"
-    if not nb.exists():
-        report("chapter benchmarks", "no chapter", "", None)
-        return
+# Runs in a chapter's kernel after the chapter: every InteractiveFigure and Animation alive in
+# it, found by type (tests/test_chapter_figures.py does the same), is moved 15 times across
+# its controls' values; prints, per figure, its name (if bound to one) and the median time of
+# one live callback (compute + redraw).
+CALLBACK_PROBE = r"""
+def _bpl_callbacks():
+    import gc, json, statistics, time
+    from backprop_lab.widgets import Animation, InteractiveFigure
+    names = {id(v): k for k, v in list(globals().items())
+             if isinstance(v, (InteractiveFigure, Animation)) and not k.startswith("_")}
+    figures = {id(o): o for o in gc.get_objects() if isinstance(o, (InteractiveFigure, Animation))}
+    result = []
+    for k, fig in enumerate(figures.values()):
+        fig.widget  # built outside the timing
+        times = []
+        for i in range(15):
+            control = fig.controls[i % len(fig.controls)]
+            values = list(control.values)
+            t0 = time.perf_counter()
+            fig.set_value(control.name, values[(i * 7 + 3) % len(values)])
+            times.append(time.perf_counter() - t0)
+        result.append([names.get(id(fig), f"unnamed {type(fig).__name__} {k}"),
+                       statistics.median(times)])
+    return result
+print("BPL-CALLBACKS " + __import__("json").dumps(_bpl_callbacks()))
+"""
+
+
+def chapter_pages():
+    """Every page of _toc.yml (tests/chapters.py: the list every chapter check uses)."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    import chapters
+
+    return chapters.pages()
+
+
+def run_chapter(path: Path) -> tuple[float, list[tuple[str, float]]]:
+    """(seconds to execute the notebook in a new kernel, kernel start included, and
+    [(figure, median seconds of one live callback)] for every figure it creates)."""
+    import json
+
     import nbformat
     from nbclient import NotebookClient
 
-    notebook = nbformat.read(nb, as_version=4)
+    notebook = nbformat.read(path, as_version=4)
     t = time.perf_counter()
     client = NotebookClient(notebook, timeout=120, kernel_name="python3",
-                            resources={"metadata": {"path": str(nb.parent)}})
+                            resources={"metadata": {"path": str(path.parent)}})
     with client.setup_kernel():
         for i, cell in enumerate(notebook.cells):
             client.execute_cell(cell, i)
         elapsed = time.perf_counter() - t
-        probe = nbformat.v4.new_code_cell(
-            "import time as _t, statistics as _s\n"
-            "_fig = lr_figure\n"
-            "_ctrl = _fig.controls[0]\n"
-            "_vals = list(_ctrl.values)\n"
-            "_ts = []\n"
-            "for _k in range(15):\n"
-            "    _t0 = _t.perf_counter()\n"
-            "    _fig.set_value(_ctrl.name, _vals[(_k * 7 + 3) % len(_vals)])\n"
-            "    _ts.append(_t.perf_counter() - _t0)\n"
-            "print(_s.median(_ts))\n"
-        )
+        probe = nbformat.v4.new_code_cell(CALLBACK_PROBE)
         notebook.cells.append(probe)  # nbclient writes outputs back into the notebook
         client.execute_cell(probe, len(notebook.cells) - 1)
-    callback = float(probe.outputs[0]["text"])
-    report("one live widget callback (compute + redraw), median", f"{callback * 1e3:.0f} ms",
-           "<= 100 ms", callback <= 0.1)
-    report("chapter execution in a kernel (incl. kernel start)", f"{elapsed:.1f} s", "<= 10 s",
-           elapsed <= 10)
-    page = ROOT / "_build" / "html" / "book" / "learning_rate.html"
-    if page.exists():
-        kb = page.stat().st_size / 1024
-        report("built page weight (HTML with its embedded frames)", f"{kb:.0f} kB", "<= 2048 kB",
-               kb <= 2048)
-    else:
-        report("built page weight", "not built", "run make book", None)
+    text = "".join(o.get("text", "") for o in probe.outputs if o.get("name") == "stdout")
+    line = next(x for x in text.splitlines() if x.startswith("BPL-CALLBACKS "))
+    return elapsed, [tuple(x) for x in json.loads(line.removeprefix("BPL-CALLBACKS "))]
+
+
+def bench_chapters():
+    """Every page of _toc.yml: its notebook's execution, its slowest live callback (over all
+    the figures it creates, found by type), its built page's weight."""
+    html = ROOT / "_build" / "html"
+    for page in chapter_pages():
+        print(f"\nChapter {page.docname}")
+        if page.path is None:
+            report(f"{page.name}: in _toc.yml, but no file", "missing", "", False)
+            continue
+        if page.is_notebook:
+            elapsed, callbacks = run_chapter(page.path)
+            report(f"{page.name}: execution in a kernel (incl. kernel start)", f"{elapsed:.1f} s",
+                   "<= 10 s", elapsed <= 10)
+            if callbacks:
+                for name, seconds in callbacks:
+                    print(f"    live callback of {name}: median {seconds * 1e3:.0f} ms")
+                name, slowest = max(callbacks, key=lambda c: c[1])
+                report(f"{page.name}: slowest live callback, median ({name}; "
+                       f"{len(callbacks)} figures)", f"{slowest * 1e3:.0f} ms", "<= 100 ms",
+                       slowest <= 0.1)
+            else:
+                report(f"{page.name}: slowest live callback", "no figure", "", None)
+        built = html / page.html
+        if built.exists():
+            kb = built.stat().st_size / 1024
+            report(f"{page.name}: built page weight (HTML with its embedded frames)",
+                   f"{kb:.0f} kB", "<= 2048 kB", kb <= 2048)
+        else:
+            report(f"{page.name}: built page weight", "not built", "run make book", None)
 
 
 def update_kind() -> str:
@@ -413,7 +458,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller data, 3 epochs")
     parser.add_argument("--epochs", type=int, default=7)
-    parser.add_argument("--skip-chapter", action="store_true")
+    parser.add_argument("--skip-chapter", action="store_true",
+                        help="leave out the chapters of _toc.yml (execution, callbacks, weight)")
     parser.add_argument("--keep-blas-env", action="store_true",
                         help="keep OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE if the machine sets them")
     args = parser.parse_args()
@@ -438,7 +484,7 @@ def main() -> int:
         bench_digits(max(epochs, 7))
         bench_value()
     if not args.skip_chapter:
-        bench_chapter()
+        bench_chapters()
     missed = [r for r in RESULTS if r[3] is False]
     print(f"\n{sum(r[3] is True for r in RESULTS)} goals met, {len(missed)} missed"
           + ("" if torch else " (PyTorch not installed: ratios to PyTorch skipped)"))

@@ -139,3 +139,12 @@ def test_the_report_says_which_code_runs_the_updates(bench, monkeypatch):
     monkeypatch.delenv("BACKPROP_LAB_NO_NUMBA", raising=False)
     monkeypatch.setattr(_kernels, "_compiled", {})
     assert bench.update_kind().startswith("compiled by numba")
+
+
+def test_make_bench_covers_every_page_of_the_toc(bench):
+    """`make bench` times every chapter of _toc.yml, from the list the chapter tests use."""
+    import chapters
+
+    assert [p.docname for p in bench.chapter_pages()] == chapters.toc_docnames()
+    assert "book/learning_rate" in [p.docname for p in bench.chapter_pages() if p.is_notebook]
+    assert "gc.get_objects()" in bench.CALLBACK_PROBE  # figures found by type, not by name

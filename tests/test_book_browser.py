@@ -9,8 +9,14 @@
    no console error, no uncaught page error, no failed request, no request to any host other
    than 127.0.0.1, math typeset by the vendored MathJax, and a page weight under budget.
    Screenshots go to /tmp/bpl-shots/ (``BPL_SHOTS`` overrides) for a human to look at.
-3. The pilot chapter's interactive players respond (skipped until book/learning_rate.ipynb
-   exists), and hidden exercise solutions open on click.
+3. On every page of ``_toc.yml`` (tests/chapters.py), every interactive player responds (as
+   many players as the committed notebook displays), and hidden exercise solutions open on
+   click.
+4. At phone width (390 px), every page: the body never overflows sideways, every display
+   equation either fits or scrolls sideways inside its own box (book/_static/bpl-phone.css),
+   and every player's frame opens on a tap, Enter or Space at a legible size
+   (book/_static/bpl-zoom.js: natural size and at least twice its width in the page) and
+   closes on Escape, giving the focus back.
 
 Page weight: the bytes of every file a page loads, read from disk (``_build/html``). The
 *own* weight leaves out what every page shares and the browser caches once (``_static/``:
@@ -22,6 +28,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import os
 import re
 import shutil
@@ -31,13 +38,13 @@ import threading
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+import chapters
 import pytest
-import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = chapters.ROOT
 HTML = ROOT / "_build" / "html"
 SHOTS = Path(os.environ.get("BPL_SHOTS", "/tmp/bpl-shots"))
-PILOT = "book/learning_rate"
+PLAYER_ID = re.compile(r'class="bpl-player"[^>]*data-bpl-id="([0-9a-f]+)"')
 
 OWN_BUDGET = 3_000_000  # bytes a page adds on top of the shared assets (its html, images, frames)
 TOTAL_BUDGET = 6_000_000  # everything a first visit downloads, shared theme and MathJax included
@@ -48,25 +55,23 @@ BENIGN = re.compile(r"\[IPKernelApp\] WARNING \| Kernel is running over TCP with
 WARNING = re.compile(r"\bWARNING\b|\[Warning\]")
 
 
-def _toc_docnames() -> list[str]:
-    """Every page in _toc.yml, in reading order."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf8"))
-    names = [toc["root"]]
-
-    def walk(entries):
-        for entry in entries or []:
-            if "file" in entry:
-                names.append(entry["file"])
-            walk(entry.get("sections"))
-
-    for part in toc.get("parts", []):
-        walk(part.get("chapters"))
-    walk(toc.get("chapters"))
-    return [re.sub(r"\.(md|ipynb)$", "", name) for name in names]
-
-
 # Every html page of the site: the toc's pages and the ones Sphinx adds.
-PAGES = ["index.html", "genindex.html", "search.html"] + [f"{d}.html" for d in _toc_docnames()]
+PAGES = ["index.html", "genindex.html", "search.html"] + [p.html for p in chapters.PAGES]
+# the pages of _toc.yml, with the number of players each one's notebook displays
+BOOK_PAGES = {p.html: p for p in chapters.PAGES}
+
+
+def displayed_players(page: chapters.Page) -> int:
+    """How many kernel-free players the committed notebook of ``page`` displays (0 for .md)."""
+    if not page.is_notebook:
+        return 0
+    nb = json.loads(page.path.read_text(encoding="utf8"))
+    n = 0
+    for cell in nb["cells"]:
+        for output in cell.get("outputs", []):
+            html = output.get("data", {}).get("text/html", "")
+            n += len(PLAYER_ID.findall("".join(html) if isinstance(html, list) else html))
+    return n
 
 
 # --------------------------------------------------------------------------- the build
@@ -252,7 +257,7 @@ def test_mathjax_is_the_vendored_copy(browser, site):
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
 def test_one_search_control_and_it_opens_the_search(browser, site, viewport):
     """pydata-sphinx-theme >= 0.17 adds a header search field beside the book theme's own."""
-    visit = Visit(browser, site, f"{PILOT}.html", viewport)
+    visit = Visit(browser, site, chapters.NOTEBOOKS[0].html, viewport)
     try:
         page = visit.page
         controls = page.locator(".search-button-field:visible, .search-button:visible")
@@ -282,17 +287,16 @@ def test_hidden_solutions_open_on_click(browser, site):
     assert opened > 0, "no page of the book has a hidden solution to check"
 
 
-# --------------------------------------------------------------------------- the pilot chapter
+# ------------------------------------------------------------------ every chapter's players
 
 
 @pytest.fixture
-def pilot(browser, site):
-    if not (ROOT / f"{PILOT}.ipynb").exists():
-        pytest.skip(f"{PILOT}.ipynb does not exist yet")
-    if f"{PILOT}.html" not in PAGES:
-        pytest.fail(f"{PILOT}.ipynb exists but is not in _toc.yml")
-    visit = Visit(browser, site, f"{PILOT}.html", "desktop")
-    yield visit.page
+def chapter_page(browser, site, request):
+    """The built page of one page of _toc.yml, at desktop width, and its toc entry."""
+    page = BOOK_PAGES[request.param]
+    assert page.path is not None, f"{page.docname} is in _toc.yml but its file is missing"
+    visit = Visit(browser, site, page.html, "desktop")
+    yield page, visit.page
     visit.close()
 
 
@@ -311,30 +315,35 @@ def _bump(control) -> None:
 
 
 @pytest.mark.browser
-def test_pilot_figure_players_respond(pilot):
-    players = pilot.locator(".bpl-player[data-bpl-kind=figure]")
-    assert players.count() > 0, "the pilot chapter has no figure player"
+@pytest.mark.parametrize("chapter_page", list(BOOK_PAGES), indirect=True)
+def test_figure_players_respond(chapter_page):
+    page, tab = chapter_page
+    expected = displayed_players(page)
+    n = tab.locator(".bpl-player").count()
+    assert n == expected, f"{page.html} shows {n} players; its notebook displays {expected}"
+    players = tab.locator(".bpl-player[data-bpl-kind=figure]")
     for i in range(players.count()):
         player = players.nth(i)
         controls = player.locator("input[type=range], select")
-        assert controls.count() > 0, f"figure player {i} has no control"
+        assert controls.count() > 0, f"{page.html}: figure player {i} has no control"
         for j in range(controls.count()):
             src = player.locator("img.bpl-frame").first.get_attribute("src")
             value = " | ".join(player.locator(".bpl-value").all_inner_texts())
             _bump(controls.nth(j))
             assert player.locator("img.bpl-frame").first.get_attribute("src") != src, (
-                f"figure player {i}: moving control {j} did not change the image"
+                f"{page.html}: figure player {i}: moving control {j} did not change the image"
             )
             assert " | ".join(player.locator(".bpl-value").all_inner_texts()) != value, (
-                f"figure player {i}: moving control {j} did not change the displayed value"
+                f"{page.html}: figure player {i}: moving control {j} did not change the "
+                "displayed value"
             )
 
 
 @pytest.mark.browser
-def test_pilot_animation_players_advance(pilot):
-    players = pilot.locator("[data-bpl-kind=animation]")
-    if not players.count():
-        pytest.skip("the pilot chapter has no animation player")
+@pytest.mark.parametrize("chapter_page", list(BOOK_PAGES), indirect=True)
+def test_animation_players_advance(chapter_page):
+    page, tab = chapter_page
+    players = tab.locator("[data-bpl-kind=animation]")
 
     def frame(player):
         value = player.get_attribute("data-bpl-frame")
@@ -346,4 +355,142 @@ def test_pilot_animation_players_advance(pilot):
         player = players.nth(i)
         before = frame(player)
         player.locator("button.bpl-next").first.click()
-        assert frame(player) != before, f"animation player {i}: next did not advance the frame"
+        assert frame(player) != before, (
+            f"{page.html}: animation player {i}: next did not advance the frame")
+
+
+def test_the_book_has_players_to_check():
+    """The player checks above pass trivially on a page without players: some page has them."""
+    assert sum(displayed_players(p) for p in chapters.PAGES) >= 3
+
+
+# --------------------------------------------------------------------------- at phone width
+
+# Every display equation: its box, whether its content is wider than the box, whether the box
+# scrolls sideways, and whether scrolling reaches the end of the content.
+JS_DISPLAY_MATH = """() => {
+    const vw = document.documentElement.clientWidth;
+    return Array.from(document.querySelectorAll('mjx-container[display="true"]')).map((el) => {
+        const box = el.getBoundingClientRect();
+        const math = el.querySelector('mjx-math');
+        const inner = math ? math.getBoundingClientRect() : box;
+        const style = getComputedStyle(el);
+        const before = el.scrollLeft;
+        el.scrollLeft = el.scrollWidth;
+        const reached = el.scrollLeft + el.clientWidth >= el.scrollWidth - 1;
+        const scrolled = el.scrollLeft;
+        el.scrollLeft = before;
+        return {
+            tex: (el.closest('.math') || el).textContent.slice(0, 60),
+            left: box.left, right: box.right, vw: vw,
+            innerWidth: inner.width, clientWidth: el.clientWidth, scrollWidth: el.scrollWidth,
+            overflowX: style.overflowX, reached: reached, scrolled: scrolled,
+            cue: style.backgroundImage,
+        };
+    });
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("rel", PAGES)
+def test_phone_page_has_no_sideways_overflow_and_its_math_is_reachable(browser, site, rel):
+    visit = Visit(browser, site, rel, "phone")
+    try:
+        page = visit.page
+        widths = page.evaluate(
+            "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth,"
+            " document.body.scrollWidth]")
+        assert max(widths[0], widths[2]) <= widths[1] + 1, (
+            f"{rel} at 390 px: the page is {max(widths[0], widths[2])} px wide in a "
+            f"{widths[1]} px viewport; part of it is out of reach")
+        for m in page.evaluate(JS_DISPLAY_MATH):
+            where = f"{rel} at 390 px, equation {m['tex']!r}"
+            assert m["left"] >= -1 and m["right"] <= m["vw"] + 1, (
+                f"{where}: its box spans {m['left']:.0f}-{m['right']:.0f} px, outside the "
+                f"{m['vw']} px viewport")
+            if m["scrollWidth"] > m["clientWidth"] + 1:  # wider than its box: must scroll
+                assert m["overflowX"] in ("auto", "scroll"), (
+                    f"{where}: {m['scrollWidth']} px of maths in a {m['clientWidth']} px box "
+                    f"with overflow-x {m['overflowX']}: the rest is cut off")
+                assert m["scrolled"] > 0 and m["reached"], (
+                    f"{where}: scrolling the box sideways does not reach the equation's end")
+                # a phone shows no scroll bar until one scrolls: the edge shadows of
+                # book/_static/bpl-phone.css say that the equation goes on
+                assert m["cue"].count("gradient") >= 4, (
+                    f"{where}: the equation scrolls but nothing shows that it goes on "
+                    f"(background-image {m['cue'][:80]!r}; is bpl-phone.css loaded?)")
+            else:
+                assert m["innerWidth"] <= m["clientWidth"] + 1, (
+                    f"{where}: {m['innerWidth']:.0f} px of maths in a {m['clientWidth']} px "
+                    "box that does not scroll")
+    finally:
+        visit.close()
+
+
+JS_OVERLAY = """() => {
+    const o = document.querySelector('.bpl-zoom');
+    if (!o || o.hidden) return null;
+    const img = o.querySelector('img.bpl-zoom-img');
+    const sc = o.querySelector('.bpl-zoom-scroll');
+    return {width: img.getBoundingClientRect().width, natural: img.naturalWidth,
+            src: img.getAttribute('src'), scrollWidth: sc.scrollWidth,
+            clientWidth: sc.clientWidth, focus: document.activeElement.className};
+}"""
+
+
+def _overlay_open(tab) -> None:
+    tab.wait_for_function(
+        "() => { const o = document.querySelector('.bpl-zoom'); return o && !o.hidden && "
+        "o.querySelector('img.bpl-zoom-img').complete; }", timeout=5000)
+
+
+def _overlay_closed(tab) -> None:
+    tab.wait_for_function(
+        "() => { const o = document.querySelector('.bpl-zoom'); return !o || o.hidden; }",
+        timeout=5000)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("rel", list(BOOK_PAGES))
+def test_phone_player_frames_open_at_a_legible_size(browser, site, shots_dir, rel):
+    page = BOOK_PAGES[rel]
+    visit = Visit(browser, site, rel, "phone")
+    try:
+        tab = visit.page
+        frames = tab.locator(".bpl-player img.bpl-frame")
+        assert frames.count() == displayed_players(page), (
+            f"{rel}: {frames.count()} player frames, the notebook displays "
+            f"{displayed_players(page)} players")
+        for i in range(frames.count()):
+            img = frames.nth(i)
+            img.scroll_into_view_if_needed()
+            inline = img.evaluate("el => [el.getBoundingClientRect().width, el.naturalWidth]")
+            where = f"{rel} at 390 px, player {i}"
+            img.click()  # a tap
+            _overlay_open(tab)
+            shown = tab.evaluate(JS_OVERLAY)
+            if i == 0:
+                tab.screenshot(path=str(shots_dir / f"{_shot_name(rel, 'phone').stem}-zoom.png"))
+            assert shown["src"] == img.get_attribute("src"), f"{where}: another image opened"
+            assert shown["width"] >= inline[1] - 1, (
+                f"{where}: opened {shown['width']:.0f} px wide, less than its natural "
+                f"{inline[1]} px")
+            assert shown["width"] >= 2 * inline[0] - 1, (
+                f"{where}: opened {shown['width']:.0f} px wide, not twice its "
+                f"{inline[0]:.0f} px in the page")
+            if shown["width"] > shown["clientWidth"]:
+                assert shown["scrollWidth"] > shown["clientWidth"], (
+                    f"{where}: the full-size figure is wider than the screen and does not pan")
+            assert "bpl-zoom-close" in shown["focus"], f"{where}: the focus is not in the dialog"
+            tab.keyboard.press("Escape")
+            _overlay_closed(tab)
+            assert tab.evaluate("el => document.activeElement === el", img.element_handle()), (
+                f"{where}: closing did not give the focus back to the frame")
+            # the keyboard way in, and a tap on the image to close
+            tab.keyboard.press("Enter")
+            _overlay_open(tab)
+            tab.locator(".bpl-zoom img.bpl-zoom-img").click()
+            _overlay_closed(tab)
+        assert not visit.errors, f"{rel}: browser errors: {visit.errors}"
+    finally:
+        visit.close()

@@ -1,9 +1,10 @@
 """The code in the exercises' solutions runs, and prints what the solutions say it prints.
 
 nbval executes a notebook's code cells, not the ```python blocks inside its markdown (the
-exercises' solutions, hidden in dropdowns). Here each notebook's code cells run first, in
-order, in one namespace, as a reader's kernel would hold them; then every solution block
-runs in that namespace.
+exercises' solutions, hidden in dropdowns). Here each notebook of ``_toc.yml``
+(tests/chapters.py) has its code cells run first, in order, in one namespace, as a reader's
+kernel would hold them; then every solution block runs in that namespace. What the solutions
+of a chapter print is checked by that chapter's function in ``PRINTED`` (optional).
 """
 
 from __future__ import annotations
@@ -13,10 +14,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import chapters
 import pytest
-
-BOOK = Path(__file__).resolve().parents[1] / "book"
-NOTEBOOKS = sorted(BOOK.glob("*.ipynb"))
 
 # runs in a fresh interpreter, so that the chapter's pyplot figures, warnings filters and
 # other global state cannot leak into the other tests
@@ -55,14 +54,7 @@ def run_solutions(path: Path) -> list[tuple[str, str]]:
     return [tuple(item) for item in json.loads(done.stdout.splitlines()[-1])]
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
-def test_every_solution_block_runs(path):
-    for _cell_id, _text in run_solutions(path):
-        pass  # an exception in any block fails the test, naming notebook, cell and block
-
-
-def test_the_learning_rate_solutions_print_what_their_text_says():
-    printed = [text for _, text in run_solutions(BOOK / "learning_rate.ipynb")]
+def learning_rate(printed: list[str]) -> None:
     assert len(printed) == 3
     steps, ratio = printed[0].split()
     assert int(steps) == 87  # "# 87: the first step below 1e-3"
@@ -71,3 +63,22 @@ def test_the_learning_rate_solutions_print_what_their_text_says():
     assert "largest loss 5.67," in lines[2]  # the warm-up's largest loss is L0
     assert float(lines[1].split("largest loss ")[1].split(",")[0]) > 1e4  # cosine: ~1e5
     assert "2 / lambda_max = 0.39" in printed[2]  # "2/lambda_max ~ 0.39"
+
+
+# per chapter (its docname in _toc.yml): a check of the texts its solution blocks print
+PRINTED = {"book/learning_rate": learning_rate}
+
+
+def test_every_chapter_with_printed_checks_is_in_the_toc():
+    docnames = [p.docname for p in chapters.NOTEBOOKS]
+    missing = [d for d in PRINTED if d not in docnames]
+    assert not missing, f"PRINTED names {missing}, which _toc.yml does not list (renamed?)"
+
+
+@pytest.mark.parametrize("page", chapters.NOTEBOOKS, ids=lambda p: p.name)
+def test_every_solution_block_runs_and_prints_what_its_text_says(page):
+    assert page.path is not None, f"{page.docname} is in _toc.yml but its file is missing"
+    # an exception in any block fails here, naming notebook, cell and block
+    printed = [text for _, text in run_solutions(page.path)]
+    if page.docname in PRINTED:
+        PRINTED[page.docname](printed)

@@ -1,34 +1,39 @@
-"""The pilot chapter's interactive figure is live in a real JupyterLab with a kernel.
+"""Each chapter's first live figure is live in a real JupyterLab with a kernel.
 
-``test_learning_rate_chapter.py`` moves the controls at the widget-object level in a kernel;
-this test does what a reader does, in the real front-end:
+``test_chapter_figures.py`` moves every control at the widget-object level in a kernel; this
+test does what a reader does, in the real front-end, for every notebook of ``_toc.yml``
+(tests/chapters.py) that displays an interactive figure with a slider:
 
-1. It copies ``book/learning_rate.ipynb`` into a temporary directory with every output and
-   the saved widget state removed (so whatever widget appears was made by the kernel, and the
-   committed notebook is never touched), and serves that directory with JupyterLab on
-   127.0.0.1 (a free port, token auth, no browser, fresh temporary Jupyter config, data,
-   runtime, settings and IPython directories; the venv's own ``share/jupyter``, with the
-   ipywidgets lab extension, is still found; announcements and update checks are off).
+1. It copies the chapter notebooks into a temporary directory with every output and the saved
+   widget state removed (so whatever widget appears was made by the kernel, and the committed
+   notebooks are never touched), and serves that directory with ONE JupyterLab on 127.0.0.1
+   (a free port, token auth, no browser, fresh temporary Jupyter config, data, runtime,
+   settings and IPython directories; the venv's own ``share/jupyter``, with the ipywidgets lab
+   extension, is still found; announcements and update checks are off).
 2. Headless Chromium (the session's ``browser`` fixture, tests/conftest.py: Debian's
    ``/usr/bin/chromium`` through Python playwright; never ``playwright install``) opens the
-   notebook, waits for the kernel, runs all cells through ``window.jupyterapp``
+   chapter, waits for the kernel, runs all cells through ``window.jupyterapp``
    (``--LabApp.expose_app_in_browser``), waits until they finished without error and fails,
    quoting the JavaScript error, if any widget view could not be created.
-3. In the first live figure (``lr_figure``: a VBox with class ``bpl-live`` holding the
-   ``SelectionSlider`` "learning rate η" and an ``ipywidgets.Image``, i.e. an
-   ``img.widget-image`` whose ``src`` is a blob URL), it focuses the slider handle, presses
-   ArrowRight and then End, and asserts each time that the readout shows the new value and
-   that the image's ``src`` changed to a new, loaded image with different bytes (sha-256 of
-   the blob): the kernel redrew the figure.
+3. In the chapter's first live figure whose first control is a slider (found in the committed
+   notebook's outputs: the k-th displayed player is the k-th ``.bpl-live`` VBox, holding the
+   ``SelectionSlider`` and an ``ipywidgets.Image``, i.e. an ``img.widget-image`` whose ``src``
+   is a blob URL), it checks the slider's label and initial readout against the committed
+   player, focuses the slider handle, presses ArrowRight and then End, and asserts each time
+   that the readout shows the next (then the last) value of the committed player and that the
+   image's ``src`` changed to a new, loaded image with different bytes (sha-256 of the blob):
+   the kernel redrew the figure.
 
-Screenshots: the moved figure goes to /tmp/bpl-jupyterlab-live.png; on failure, the whole page
-goes to /tmp/bpl-jupyterlab-failure.png.
+Screenshots: the moved figure goes to /tmp/bpl-jupyterlab-live-<chapter>.png; on failure, the
+whole page goes to /tmp/bpl-jupyterlab-failure-<chapter>.png.
 """
 
 from __future__ import annotations
 
+import html as htmllib
 import json
 import os
+import re
 import secrets
 import socket
 import subprocess
@@ -36,23 +41,61 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
+import chapters
 import pytest
+from players import data_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-ROOT = Path(__file__).resolve().parents[1]
-CHAPTER = ROOT / "book" / "learning_rate.ipynb"
-SUCCESS_SHOT = Path("/tmp/bpl-jupyterlab-live.png")
-FAILURE_SHOT = Path("/tmp/bpl-jupyterlab-failure.png")
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+PLAYER = re.compile(r'<div class="bpl-player" data-bpl-kind="(\w+)"')
 
-# The slider's values in the chapter (lr_values, initial 0.06), as its readout shows them.
-LR_INITIAL, LR_NEXT, LR_LAST = "0.06", "0.08", "0.22"
+
+@dataclass(frozen=True)
+class LiveSlider:
+    """The first live figure of a chapter whose first control is a slider, as committed."""
+
+    chapter: chapters.Page
+    index: int  # among the chapter's displayed live figures (.bpl-live), in document order
+    label: str  # the slider's label
+    readouts: tuple[str, str, str]  # the readout at first, after ArrowRight, after End
+
+    def shot(self, kind: str) -> Path:
+        return Path(f"/tmp/bpl-jupyterlab-{kind}-{self.chapter.name}.png")
+
+
+def first_live_slider(page: chapters.Page) -> LiveSlider | None:
+    """Read from the committed notebook's outputs (the players carry labels and values)."""
+    nb = json.loads(page.path.read_text(encoding="utf8"))
+    k = 0
+    for cell in nb["cells"]:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            html = data.get("text/html", "")
+            html = "".join(html) if isinstance(html, list) else html
+            kind = PLAYER.search(html)
+            if kind is None or WIDGET_MIME not in data:
+                continue
+            first = re.search(r'<span class="bpl-label">([^<]*)</span><(input|select)([^>]*)>',
+                              html)
+            if kind.group(1) == "figure" and first and first.group(2) == "input":
+                labels = data_of(html)["controls"][0]["labels"]
+                i = int(re.search(r'\bvalue="(\d+)"', first.group(3)).group(1))
+                if i + 1 < len(labels):
+                    return LiveSlider(page, k, htmllib.unescape(first.group(1)),
+                                      (labels[i], labels[i + 1], labels[-1]))
+            k += 1
+    return None
+
+
+LIVE = [s for s in map(first_live_slider, chapters.NOTEBOOKS) if s is not None]
 
 SERVER_START_TIMEOUT = 30  # s, until /api/status answers
 KERNEL_TIMEOUT = 30_000  # ms, until the notebook's kernel is idle
-RUN_ALL_TIMEOUT = 60_000  # ms, for every cell of the chapter (about 10 s)
+RUN_ALL_TIMEOUT = 120_000  # ms, for every cell of a chapter (the pilot: about 10 s)
 REDRAW_TIMEOUT = 15_000  # ms, for one live redraw to reach the browser
 
 # JupyterLab user settings: render every cell (no virtual scrolling, so the figure's DOM
@@ -85,11 +128,12 @@ def _stripped_copy(src: Path, dest: Path) -> None:
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
-    """JupyterLab serving a stripped copy of the chapter; yields (base url, token, log path)."""
+    """JupyterLab serving stripped copies of the chapters; yields (base url, token, log path)."""
     base = tmp_path_factory.mktemp("jupyterlab-live")
     root = base / "root"
     root.mkdir()
-    _stripped_copy(CHAPTER, root / CHAPTER.name)
+    for live in LIVE:
+        _stripped_copy(live.chapter.path, root / live.chapter.path.name)
     settings_dir = base / "lab-settings"
     for rel, value in LAB_SETTINGS.items():
         file = settings_dir / rel
@@ -232,7 +276,7 @@ JS_ERROR_OUTPUTS = """() => Array.from(document.querySelectorAll(
     .map((e) => e.innerText.slice(0, 500))"""
 
 
-def _drive(browser, url: str, token: str, seen: dict) -> None:
+def _drive(browser, url: str, token: str, seen: dict, live: LiveSlider) -> None:
     """Open, run and move the figure, noting each step in ``seen`` (raises AssertionError)."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     try:
@@ -243,11 +287,11 @@ def _drive(browser, url: str, token: str, seen: dict) -> None:
             lambda m: seen["console_errors"].append(m.text) if m.type == "error" else None,
         )
         try:
-            _drive_page(page, url, token, seen)
+            _drive_page(page, url, token, seen, live)
         except BaseException:
             try:
-                page.screenshot(path=str(FAILURE_SHOT))
-                seen["steps"].append(f"failure screenshot: {FAILURE_SHOT}")
+                page.screenshot(path=str(live.shot("failure")))
+                seen["steps"].append(f"failure screenshot: {live.shot('failure')}")
             except Exception as err:  # noqa: BLE001 - best effort only
                 seen["steps"].append(f"no failure screenshot: {err}")
             raise
@@ -255,14 +299,14 @@ def _drive(browser, url: str, token: str, seen: dict) -> None:
         context.close()
 
 
-def _drive_page(page, url: str, token: str, seen: dict) -> None:
+def _drive_page(page, url: str, token: str, seen: dict, live: LiveSlider) -> None:
     steps = seen["steps"]
     t0 = time.monotonic()
 
     def step(text: str) -> None:
         steps.append(f"{time.monotonic() - t0:5.1f} s  {text}")
 
-    page.goto(f"{url}/lab/tree/{CHAPTER.name}?reset&token={token}", timeout=30_000)
+    page.goto(f"{url}/lab/tree/{live.chapter.path.name}?reset&token={token}", timeout=30_000)
     page.wait_for_function(JS_KERNEL_IDLE, timeout=KERNEL_TIMEOUT, polling=250)
     step("notebook open, kernel idle")
 
@@ -275,7 +319,7 @@ def _drive_page(page, url: str, token: str, seen: dict) -> None:
         f"{page.evaluate(JS_ERROR_OUTPUTS)}"
     )
 
-    figure = page.locator(".bpl-live").first
+    figure = page.locator(".bpl-live").nth(live.index)
     figure.wait_for(state="visible", timeout=REDRAW_TIMEOUT)
     figure.scroll_into_view_if_needed()
     # the image view, or the error box ipywidgets puts in its place when a view fails
@@ -293,19 +337,20 @@ def _drive_page(page, url: str, token: str, seen: dict) -> None:
             f"live face is broken there); the first error:\n{message[:1500]}"
         )
     label = figure.locator(".widget-slider .widget-label").first
-    assert "learning rate η" in label.inner_text(), label.inner_text()
+    assert live.label in label.inner_text(), (label.inner_text(), live.label)
     handle = figure.locator(".widget-slider .noUi-handle").first
     readout = figure.locator(".widget-slider .widget-readout").first
     image = figure.locator("img.widget-image").first
     image.wait_for(state="visible")
-    assert readout.inner_text().strip() == LR_INITIAL, readout.inner_text()
+    initial, after_right, last = live.readouts
+    assert readout.inner_text().strip() == initial, (readout.inner_text(), initial)
     page.wait_for_function(JS_IMAGE_LOADED, arg=image.element_handle())
     before = image.get_attribute("src") or ""
     assert before.startswith(("blob:", "data:image")), before[:80]
     digest = page.evaluate(JS_IMAGE_DIGEST, image.element_handle())
-    step(f"initial image src {before[:40]}... (sha256 {digest[:12]}), readout {LR_INITIAL}")
+    step(f"initial image src {before[:40]}... (sha256 {digest[:12]}), readout {initial}")
 
-    for key, expected in [("ArrowRight", LR_NEXT), ("End", LR_LAST)]:
+    for key, expected in [("ArrowRight", after_right), ("End", last)]:
         handle.focus()
         handle.press(key)
         try:
@@ -329,25 +374,34 @@ def _drive_page(page, url: str, token: str, seen: dict) -> None:
         assert new_digest != digest, f"after {key} the image has a new src but the same bytes"
         before, digest = after, new_digest
 
-    figure.screenshot(path=str(SUCCESS_SHOT))
-    step(f"screenshot of the moved figure: {SUCCESS_SHOT}")
+    figure.screenshot(path=str(live.shot("live")))
+    step(f"screenshot of the moved figure: {live.shot('live')}")
 
 
-def test_learning_rate_slider_redraws_the_live_figure_in_jupyterlab(browser, lab):
+def test_the_pilot_has_a_live_slider():
+    """The test below passes trivially without chapters to drive: the pilot is one."""
+    assert "book/learning_rate" in [live.chapter.docname for live in LIVE]
+    pilot = next(live for live in LIVE if live.chapter.docname == "book/learning_rate")
+    # lr_figure's slider (lr_values, initial 0.06), as its readout shows them
+    assert pilot.label == "learning rate η" and pilot.readouts == ("0.06", "0.08", "0.22")
+
+
+@pytest.mark.parametrize("live", LIVE, ids=lambda live: live.chapter.name)
+def test_first_slider_redraws_the_live_figure_in_jupyterlab(browser, lab, live):
     # `browser`: the session's one Chromium (tests/conftest.py), which skips, saying how to
     # install it, when /usr/bin/chromium or playwright is missing
     url, token, log_path = lab
-    FAILURE_SHOT.unlink(missing_ok=True)
+    live.shot("failure").unlink(missing_ok=True)
     seen: dict = {"steps": [], "console_errors": []}
     try:
-        _drive(browser, url, token, seen)
+        _drive(browser, url, token, seen, live)
     except Exception as err:
         raise AssertionError(
-            f"{type(err).__name__}: {err}\nsteps:\n  "
+            f"{live.chapter}: {type(err).__name__}: {err}\nsteps:\n  "
             + "\n  ".join(seen["steps"])
             + "\nbrowser console errors:\n  "
             + "\n  ".join(seen["console_errors"][-10:])
-            + f"\nscreenshot: {FAILURE_SHOT}\nJupyterLab log (tail):\n"
+            + f"\nscreenshot: {live.shot('failure')}\nJupyterLab log (tail):\n"
             + log_path.read_text(errors="replace")[-2000:]
         ) from err
     print("\n".join(seen["steps"]))
