@@ -16,10 +16,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import chapters
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = sorted((ROOT / "book").glob("*.ipynb"))
+NOTEBOOKS = [page.path for page in chapters.notebooks()]  # every notebook of _toc.yml
 FORCED = "Prescott"
 KERNEL_PROBE = (
     "import numpy\n"
@@ -35,7 +36,8 @@ pytestmark = pytest.mark.skipif(
 
 
 def _env(coretype: str | None) -> dict:
-    env = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}
+    forcing = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+    env = {k: v for k, v in os.environ.items() if k not in forcing}
     if coretype:
         env["OPENBLAS_CORETYPE"] = coretype
     return env
