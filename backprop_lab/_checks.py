@@ -7,6 +7,7 @@ Every message says who expected what, what was given, and how to fix it.
 
 from __future__ import annotations
 
+import functools
 import numbers
 import sys
 
@@ -361,3 +362,77 @@ def lookup(name: str, table: dict, kind: str, who: str, *, also: str = "", fix: 
         valid = ", ".join(repr(k) for k in table)
         raise ValueError(f"{who}: unknown {kind} {name!r}. Valid names are: {valid}.{fix}")
     return table[key]
+
+
+class checked:  # noqa: N801 (used as a decorator, named as one)
+    """Declare a public method's checks, so that the method's body holds the maths only.
+
+    ::
+
+        checks_input = checked(by="_check_input")
+
+        class Dense(Layer):
+            @checks_input
+            def forward(self, X):
+                ...  # the maths, on an X already checked
+
+    Calling ``layer.forward(X)`` runs ``X = layer._check_input(X)``, then the body. Each
+    check is the *name* of a method of the object, so a subclass refines a check by
+    overriding that method.
+
+    - ``by``: checks the arguments and returns them (a tuple if there are several); called
+      with the positional arguments (and ``who=`` if given).
+    - ``then``: checks the result, called as ``then(result, *checked_arguments)`` (and
+      ``who=``); it raises or returns nothing. With ``quiet=True`` the body runs with numpy's
+      overflow and invalid-value warnings off, because ``then`` reports a non-finite result
+      itself, with advice.
+    - ``who``: passed as ``who=`` to both checks, to name the caller in their messages.
+
+    The body is also installed, unchanged and unchecked, as ``_<name>`` (``_forward``): the
+    path for callers that validated once already, such as ``Network`` calling its layers
+    and ``fit`` calling them on every mini-batch. The public method calls ``self._<name>``,
+    so a subclass that overrides ``_forward`` is used by both paths. ``inspect.getsource``
+    of the public method shows the body (it follows ``__wrapped__``).
+    """
+
+    def __init__(self, by: str | None = None, then: str | None = None, *,
+                 quiet: bool = False, who: str | None = None) -> None:
+        self.by, self.then, self.quiet, self.who = by, then, quiet, who
+
+    def __call__(self, method) -> _Declared:
+        return _Declared(self, method)
+
+
+class _Declared:
+    """A method under :class:`checked`, until its class is created (``__set_name__``)."""
+
+    def __init__(self, checks: checked, method) -> None:
+        self.checks, self.method = checks, method
+
+    def __set_name__(self, owner, name: str) -> None:
+        unchecked = "_" + name
+        setattr(owner, unchecked, self.method)
+        setattr(owner, name, self._public(unchecked))
+
+    def _public(self, unchecked: str):
+        by, then, quiet = self.checks.by, self.checks.then, self.checks.quiet
+        kw = {} if self.checks.who is None else {"who": self.checks.who}
+
+        @functools.wraps(self.method)
+        def public(obj, *args, **kwargs):
+            if by is not None:
+                args = getattr(obj, by)(*args, **kw)
+                if not isinstance(args, tuple):
+                    args = (args,)
+            if then is None:
+                return getattr(obj, unchecked)(*args, **kwargs)
+            if quiet:
+                with np.errstate(over="ignore", invalid="ignore"):  # reported by then
+                    result = getattr(obj, unchecked)(*args, **kwargs)
+            else:
+                result = getattr(obj, unchecked)(*args, **kwargs)
+            getattr(obj, then)(result, *args, **kw)
+            return result
+
+        public.checks = self.checks
+        return public
