@@ -67,6 +67,18 @@ class Layer:
     #: (0 for a logit; ``Sigmoid`` says 0.5, for a probability)
     threshold = 0.0
 
+    #: the classes that ``load`` can rebuild, by name: those that define ``config``
+    _saveable: dict[str, type[Layer]] = {}
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        if "config" in vars(cls):
+            known = Layer._saveable.get(cls.__name__)
+            # a class of another module never takes a built-in layer's name
+            if known is None or not known.__module__.startswith(__package__ + ".") \
+                    or cls.__module__.startswith(__package__ + "."):
+                Layer._saveable[cls.__name__] = cls
+
     def __init__(self) -> None:
         self.params: dict[str, np.ndarray] = {}
         self.grads: dict[str, np.ndarray] = {}
@@ -108,6 +120,13 @@ class Layer:
         """
         raise NotImplementedError(f"{type(self).__name__} must implement config() to be saved.")
 
+    @classmethod
+    def from_config(cls, config: dict, *, dtype: np.dtype, largest: int) -> Layer:
+        """The layer that :meth:`config` described, for :func:`~backprop_lab.load`, which
+        then copies the saved parameters in. ``dtype`` is the network's; ``largest`` the size
+        of the largest array in the file (a layer needing more is described wrongly)."""
+        return cls(**config)
+
     @property
     def n_params(self) -> int:
         """Number of trainable scalars."""
@@ -115,12 +134,29 @@ class Layer:
 
     # -- the checks (declared with checks_input and checks_upstream) -----------------
     def _check_input(self, X, *, of_network: bool = False) -> np.ndarray:
-        return check_has_rows(check_float_array(X, "X", f"{self!r}"), "X", f"{self!r}")
+        """``X`` checked as a layer's input: a 2-D float array with rows, of the layer's width
+        and dtype if it has them. ``of_network``: ``X`` is the input of a network whose
+        first layer of fixed width this is."""
+        # a list is converted to the layer's dtype: only an array can have the wrong one
+        convert = None if isinstance(X, np.ndarray) else self.dtype
+        X = check_has_rows(check_float_array(X, "X", f"{self!r}", dtype=convert), "X", f"{self!r}")
+        return self._check_features(X, "X", of_network=of_network)
 
     def _check_features(self, X: np.ndarray, name: str, who: str | None = None, *,
                         of_network: bool = False) -> np.ndarray:
         """``X`` (a 2-D float array) checked against this layer's width and dtype, if it
-        has them (see :meth:`Dense._check_features`)."""
+        has them (:meth:`Dense._check_features` says more)."""
+        subject = f"{self!r}" if who is None else f"{who}: the network"
+        if self.n_in is not None and X.shape[1] != self.n_in:
+            raise ValueError(
+                f"{who or subject} expected {name} of shape (n_samples, {self.n_in}) for "
+                f"{self!r}, got {X.shape}. Pass data with {self.n_in} columns."
+            )
+        if self.dtype is not None and X.dtype != self.dtype:
+            raise TypeError(
+                f"{subject} has {self.dtype} parameters, got {name} of dtype {X.dtype}. "
+                f"Convert {name} with {name}.astype(np.{self.dtype})."
+            )
         return X
 
     def _check_backward(self, dX: np.ndarray | None, dY: np.ndarray) -> None:
@@ -279,12 +315,6 @@ class Dense(Layer):
     def __repr__(self) -> str:
         return f"Dense({self.n_in} -> {self.n_out})"
 
-    def _check_input(self, X, *, of_network: bool = False) -> np.ndarray:
-        # a list is converted to the layer's dtype: only an array can have the wrong one
-        convert = None if isinstance(X, np.ndarray) else self.dtype
-        X = check_has_rows(check_float_array(X, "X", f"{self!r}", dtype=convert), "X", f"{self!r}")
-        return self._check_features(X, "X", of_network=of_network)
-
     def _check_features(self, X: np.ndarray, name: str, who: str | None = None, *,
                         of_network: bool = False) -> np.ndarray:
         """``X`` (a 2-D float array) checked against this layer's width and dtype.
@@ -331,6 +361,18 @@ class Dense(Layer):
     def config(self) -> dict:
         return {"n_in": self.n_in, "n_out": self.n_out}
 
+    @classmethod
+    def from_config(cls, config: dict, *, dtype: np.dtype, largest: int) -> Dense:
+        n_in, n_out = _size(config, "n_in"), _size(config, "n_out")
+        # W must be among the stored arrays, so a larger one means a damaged size
+        # (say 10**12): refuse it here, before np.zeros tries to allocate it
+        if n_in * n_out > largest:
+            raise ValueError(
+                f"Dense({n_in} -> {n_out}) needs {n_in * n_out} weights, but the largest "
+                f"array in the file holds {largest}"
+            )
+        return cls(n_in, n_out, init="zeros", dtype=dtype)
+
     def _output_shape(self, cache) -> tuple[int, ...]:
         return (cache["X"].shape[0], self.n_out)
 
@@ -360,3 +402,10 @@ class Dense(Layer):
         if not need_dX:
             return None
         return dY @ W.T  # dX
+
+
+def _size(config: dict, key: str) -> int:
+    value = config[key]
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"Dense {key} must be a whole number >= 1, got {value!r}")
+    return value
