@@ -381,13 +381,17 @@ class Dense(Layer):
         r"""The affine map :math:`Y = XW + b`, keeping :math:`X` for the backward pass."""
         W, b = self.params["W"], self.params["b"]
         self.cache = {"X": X}
-        return X @ W + b  # b is added to every row
+        Y = X @ W
+        Y += b  # Y = X @ W + b: b added to every row, in place (no second array)
+        return Y
 
     @checks_input
     def predict(self, X: np.ndarray) -> np.ndarray:
         """:math:`Y = XW + b`, as :meth:`forward`, without caching anything."""
         W, b = self.params["W"], self.params["b"]
-        return X @ W + b
+        Y = X @ W
+        Y += b  # Y = X @ W + b, as in forward
+        return Y
 
     @checks_upstream
     def backward(self, dY: np.ndarray, need_dX: bool = True) -> np.ndarray | None:
@@ -398,7 +402,7 @@ class Dense(Layer):
         # dW = X.T @ dY and db = dY summed over the rows, written
         # into the arrays the optimizer holds (no new array per batch)
         np.matmul(X.T, dY, out=dW)
-        np.sum(dY, axis=0, out=db)
+        dY.sum(axis=0, out=db)
         if not need_dX:
             return None
         return dY @ W.T  # dX

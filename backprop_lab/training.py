@@ -499,7 +499,7 @@ def fit(
                 Y_hat = net._forward(Xb)
                 L = batch_loss(Y_hat, yb)
                 run.record(L, Y_hat, yb)
-                net._backward(loss.backward(), input_grad=False)
+                net._backward(loss._backward(), input_grad=False)
                 optimizer.step()
             if run.end_epoch():
                 break
