@@ -144,8 +144,10 @@ class ReLU(_Elementwise):
 
     @checks_input
     def forward(self, Z):
-        A = np.maximum(Z, 0.0)  # a float zero: an int 0 costs numpy a slower, casting loop
-        self.cache = {"A": A}  # A > 0 exactly where Z > 0, so A is all backward needs
+        # a float zero: an int 0 costs numpy a slower, casting loop
+        A = np.maximum(Z, 0.0)
+        # A > 0 exactly where Z > 0, so A is all backward needs
+        self.cache = {"A": A}
         return A
 
     @checks_input
@@ -154,7 +156,8 @@ class ReLU(_Elementwise):
 
     @checks_upstream
     def backward(self, dA, need_dX=True):
-        # multiplying by the boolean mask is ten times faster than assigning through it
+        # times the boolean mask: ten times faster than assigning
+        # through it
         return dA * (self.cache["A"] > 0)
 
     def config(self):

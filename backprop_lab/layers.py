@@ -87,26 +87,32 @@ class Layer:
     # -- the maths (what a layer implements) --------------------------------------------
     @checks_input
     def forward(self, X: np.ndarray) -> np.ndarray:
-        """Compute the layer's output for a batch ``X`` and cache what backward needs."""
+        """The layer's output for a batch ``X``, caching what backward
+        needs."""
+        name = type(self).__name__
         raise NotImplementedError(
-            f"{type(self).__name__} must implement forward(X): compute the output Y and "
-            "keep in self.cache what backward needs."
+            f"{name} must implement forward(X): compute the output Y "
+            "and keep in self.cache what backward needs."
         )
 
     @checks_input
     def predict(self, X: np.ndarray) -> np.ndarray:
-        """Compute the same output as :meth:`forward` without caching anything."""
+        """The same output as :meth:`forward` (which, by default, it
+        calls); a layer may compute it without caching anything."""
         return self._forward(X)
 
     @checks_upstream
-    def backward(self, dY: np.ndarray, need_dX: bool = True) -> np.ndarray | None:
-        r"""Given :math:`dY = \partial L/\partial Y`, fill ``grads`` and return ``dX``.
+    def backward(self, dY: np.ndarray, need_dX: bool = True):
+        r"""Given :math:`dY = \partial L/\partial Y`, fill ``grads`` and
+        return ``dX`` (``None`` if not ``need_dX``).
 
-        Raises ``ValueError`` rather than return a gradient that holds inf or NaN (a finite
-        ``dY`` or weights too large for the products).
+        Raises ``ValueError`` rather than return a gradient that holds
+        inf or NaN (a finite ``dY`` or weights too large for the
+        products).
         """
+        name = type(self).__name__
         raise NotImplementedError(
-            f"{type(self).__name__} must implement backward(dY, need_dX=True): fill "
+            f"{name} must implement backward(dY, need_dX=True): fill "
             "self.grads and return dX = dL/dX."
         )
 
@@ -378,25 +384,26 @@ class Dense(Layer):
 
     @checks_input
     def forward(self, X: np.ndarray) -> np.ndarray:
-        r"""The affine map :math:`Y = XW + b`, keeping :math:`X` for the backward pass."""
+        r"""The affine map :math:`Y = XW + b`; caches :math:`X`."""
         W, b = self.params["W"], self.params["b"]
         self.cache = {"X": X}
         Y = X @ W
-        Y += b  # Y = X @ W + b: b added to every row, in place (no second array)
+        Y += b  # Y = X @ W + b (b added to every row)
         return Y
 
     @checks_input
     def predict(self, X: np.ndarray) -> np.ndarray:
-        """:math:`Y = XW + b`, as :meth:`forward`, without caching anything."""
+        """:math:`Y = XW + b`, as :meth:`forward`, without caching."""
         W, b = self.params["W"], self.params["b"]
         Y = X @ W
         Y += b  # Y = X @ W + b, as in forward
         return Y
 
     @checks_upstream
-    def backward(self, dY: np.ndarray, need_dX: bool = True) -> np.ndarray | None:
-        r"""From :math:`dY`: :math:`dW = X^\top dY`, :math:`db = \sum_i dY_{i,:}`, and
-        :math:`dX = dY\,W^\top` unless ``need_dX`` is false (a network's first layer)."""
+    def backward(self, dY: np.ndarray, need_dX: bool = True):
+        r"""From :math:`dY`: :math:`dW = X^\top dY`,
+        :math:`db = \sum_i dY_{i,:}` and, unless ``need_dX`` is false (a
+        network's first layer), :math:`dX = dY\,W^\top`."""
         X, W = self.cache["X"], self.params["W"]
         dW, db = self.grads["W"], self.grads["b"]
         # dW = X.T @ dY and db = dY summed over the rows, written

@@ -62,16 +62,20 @@ class Loss:
 
     @checks_targets
     def forward(self, Y_hat, y) -> float:
-        """The mean loss of predictions ``Y_hat`` against targets ``y``, as a Python float.
+        """The mean loss of predictions ``Y_hat`` against targets ``y``,
+        as a Python float.
 
         Checks both arrays, then caches what :meth:`backward` needs.
         """
-        raise NotImplementedError(f"{type(self).__name__} must implement forward(Y_hat, y).")
+        name = type(self).__name__
+        raise NotImplementedError(
+            f"{name} must implement forward(Y_hat, y).")
 
     @checks_cache
     def backward(self) -> np.ndarray:
-        r"""Return :math:`\partial L/\partial \hat Y` for the last ``forward``."""
-        raise NotImplementedError(f"{type(self).__name__} must implement backward().")
+        r""":math:`\partial L/\partial \hat Y` for the last ``forward``."""
+        name = type(self).__name__
+        raise NotImplementedError(f"{name} must implement backward().")
 
     def n_correct(self, Y_hat: np.ndarray, y: np.ndarray) -> int:
         """How many of the predictions ``Y_hat`` are right for the targets ``y`` (a
@@ -308,16 +312,18 @@ class SoftmaxCrossEntropy(Loss):
         shifted = Z - Z.max(axis=1, keepdims=True)  # no exp overflows
         E = np.exp(shifted)
         S = E.sum(axis=1, keepdims=True)
-        self.cache = {"E": E, "S": S, "y": y}  # backward reuses the exponentials
+        # backward reuses the exponentials
+        self.cache = {"E": E, "S": S, "y": y}
         n = len(y)
-        # the mean as sum / n: the same bits as np.mean, without its Python-level overhead
+        # the mean as sum / n: np.mean's bits, without its overhead
         return float((np.log(S[:, 0]) - shifted[np.arange(n), y]).sum() / n)
 
     @checks_cache
     def backward(self):
         E, S, y = self.cache["E"], self.cache["S"], self.cache["y"]
         n = len(y)
-        dZ = E / S  # P = softmax(Z), the same operations as activations.softmax
+        # P = softmax(Z), computed as activations.softmax does
+        dZ = E / S
         dZ[np.arange(n), y] -= 1
         dZ /= n
         return dZ

@@ -166,17 +166,21 @@ class Network:
                 before = None  # a width the network does not know
 
     # -- passes --------------------------------------------------------------------
-    @checked(by="_check_input", then="_check_output", who="Network.forward()")
+    @checked(by="_check_input", then="_check_output",
+             who="Network.forward()")
     def forward(self, X: np.ndarray) -> np.ndarray:
-        r"""Apply every layer in order, caching what backward needs; return :math:`\hat Y`."""
+        r"""Apply every layer in order, caching what backward needs;
+        return :math:`\hat Y`."""
         A = X
         for layer in self.layers:
             A = layer._forward(A)  # X was checked once, above
         return A
 
-    @checked(by="_check_input", then="_check_output", who="Network.predict()")
+    @checked(by="_check_input", then="_check_output",
+             who="Network.predict()")
     def predict(self, X: np.ndarray) -> np.ndarray:
-        """The same output as :meth:`forward`, without caching (logits for a classifier)."""
+        """The same output as :meth:`forward`, without caching (logits
+        for a classifier)."""
         A = X
         for layer in self.layers:
             A = layer._predict(A)
@@ -184,12 +188,14 @@ class Network:
 
     @checked(by="_check_upstream", then="_check_gradients", quiet=True,
              who="Network.backward()")
-    def backward(self, dY: np.ndarray, *, input_grad: bool = True) -> np.ndarray | None:
-        r"""Backpropagate :math:`dY = \partial L/\partial \hat Y` through every layer.
+    def backward(self, dY: np.ndarray, *, input_grad: bool = True):
+        r"""Backpropagate :math:`dY = \partial L/\partial \hat Y` through
+        every layer.
 
-        Fills every layer's ``grads`` and returns :math:`\partial L/\partial X`, or ``None``
-        with ``input_grad=False`` (training never needs it, and skipping it saves the
-        first layer's largest matrix product).
+        Fills every layer's ``grads`` and returns
+        :math:`\partial L/\partial X`, or ``None`` with
+        ``input_grad=False`` (training never needs it, and skipping it
+        saves the first layer's largest matrix product).
         """
         dA = dY
         for i in range(len(self.layers) - 1, -1, -1):

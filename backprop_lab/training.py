@@ -496,10 +496,11 @@ def fit(
     with run:  # history, schedule, callbacks and divergence checks
         for epoch in range(1, epochs + 1):
             for Xb, yb in run.batches(epoch):
+                # the underscored methods skip the checks: done above
                 Y_hat = net._forward(Xb)
                 L = batch_loss(Y_hat, yb)
                 run.record(L, Y_hat, yb)
-                net._backward(loss._backward(), input_grad=False)
+                net._backward(loss.backward(), input_grad=False)
                 optimizer.step()
             if run.end_epoch():
                 break
