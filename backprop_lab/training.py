@@ -90,8 +90,9 @@ class History:
         Mean training loss over the epoch's samples.
     accuracy : list of float or None
         Training accuracy, measured on each mini-batch as it was trained (before its
-        update); ``None`` unless the loss is :class:`~backprop_lab.SoftmaxCrossEntropy`
-        (argmax of the logits) or :class:`~backprop_lab.BinaryCrossEntropy` (``p >= 0.5``).
+        update); ``None`` unless the loss is a classifier's (its ``classifier`` is true,
+        and its ``n_correct`` counts): :class:`~backprop_lab.SoftmaxCrossEntropy` (argmax
+        of the logits) or :class:`~backprop_lab.BinaryCrossEntropy` (``p >= 0.5``).
     val_loss, val_accuracy : list of float or None
         On ``validation=(X_val, y_val)`` at the end of each epoch; ``None`` without it.
     lr : list of float
@@ -464,7 +465,8 @@ def fit(
 
     Notes
     -----
-    Inputs are validated once, here, then each mini-batch runs the layers directly:
+    Inputs are validated once, here, then each mini-batch runs the unchecked
+    ``net._forward``, the loss's ``_forward`` and ``net._backward`` directly:
     :math:`\hat Y = \text{net}(X_B)`, ``net.backward(loss.backward(), input_grad=False)``,
     ``optimizer.step()``. Gradients are overwritten by each backward pass, so no
     ``zero_grad`` is needed. Floating-point warnings (overflow of a diverging run) are
