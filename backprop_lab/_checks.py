@@ -8,6 +8,7 @@ Every message says who expected what, what was given, and how to fix it.
 from __future__ import annotations
 
 import functools
+import inspect
 import numbers
 import sys
 
@@ -381,7 +382,8 @@ class checked:  # noqa: N801 (used as a decorator, named as one)
     overriding that method.
 
     - ``by``: checks the arguments and returns them (a tuple if there are several); called
-      with the positional arguments (and ``who=`` if given).
+      with the method's required arguments (those without a default, given by position or
+      by name), and ``who=`` if given. The others go to the body unchecked.
     - ``then``: checks the result, called as ``then(result, *checked_arguments)`` (and
       ``who=``); it raises or returns nothing. With ``quiet=True`` the body runs with numpy's
       overflow and invalid-value warnings off, because ``then`` reports a non-finite result
@@ -412,18 +414,27 @@ class _Declared:
     def __set_name__(self, owner, name: str) -> None:
         unchecked = "_" + name
         setattr(owner, unchecked, self.method)
-        setattr(owner, name, self._public(unchecked))
+        setattr(owner, name, self._public(name, unchecked))
 
-    def _public(self, unchecked: str):
+    def _public(self, name: str, unchecked: str):
         by, then, quiet = self.checks.by, self.checks.then, self.checks.quiet
         kw = {} if self.checks.who is None else {"who": self.checks.who}
+        # the required arguments, which ``by`` checks: X; dY; Y_hat and y
+        required = [p.name for p in list(inspect.signature(self.method).parameters.values())[1:]
+                    if p.kind is p.POSITIONAL_OR_KEYWORD and p.default is p.empty]
+        n = len(required)
 
         @functools.wraps(self.method)
         def public(obj, *args, **kwargs):
+            if kwargs and len(args) < n:  # required arguments given by name
+                args = (*args, *(kwargs.pop(key) for key in required[len(args):]
+                                 if key in kwargs))
+            if len(args) < n:
+                missing = ", ".join(required[len(args):])
+                raise TypeError(f"{type(obj).__name__}.{name}() is missing {missing}.")
             if by is not None:
-                args = getattr(obj, by)(*args, **kw)
-                if not isinstance(args, tuple):
-                    args = (args,)
+                checked = getattr(obj, by)(*args[:n], **kw)
+                args = (*(checked if isinstance(checked, tuple) else (checked,)), *args[n:])
             if then is None:
                 return getattr(obj, unchecked)(*args, **kwargs)
             if quiet:
@@ -431,7 +442,7 @@ class _Declared:
                     result = getattr(obj, unchecked)(*args, **kwargs)
             else:
                 result = getattr(obj, unchecked)(*args, **kwargs)
-            getattr(obj, then)(result, *args, **kw)
+            getattr(obj, then)(result, *args[:n], **kw)
             return result
 
         public.checks = self.checks

@@ -220,3 +220,37 @@ def test_a_new_loss_that_is_no_classifier_records_no_accuracy():
     assert history.accuracy is None and len(history.loss) == 3
     with pytest.raises(RuntimeError, match=r"MAE.backward\(\) was called before forward\(\)"):
         MAE().backward()
+
+
+def test_the_public_methods_check_once_and_the_maths_stays_reachable_unchecked():
+    import inspect
+
+    source = inspect.getsource(bl.Dense.forward)  # what a chapter prints: the maths
+    body = source[source.index("def forward"):]
+    assert "Y = X @ W" in body and "check" not in body
+    assert "np.matmul(X.T, dY, out=dW)" in inspect.getsource(bl.Dense.backward)
+    layer = bl.Dense(2, 1, rng=0)
+    X = np.ones((3, 2))
+    # arguments by name work as by position; a missing one is named
+    np.testing.assert_array_equal(layer.forward(X=X), layer.forward(X))
+    layer.backward(dY=np.ones((3, 1)))
+    with pytest.raises(TypeError, match=r"Dense.forward\(\) is missing X\."):
+        layer.forward()
+    with pytest.raises(TypeError, match=r"MSE.forward\(\) is missing y\."):
+        bl.MSE().forward(np.ones(2))
+    # the public method checks; _forward, which Network and fit call per batch, does not
+    with pytest.raises(ValueError, match=r"expected X of shape \(n_samples, 2\)"):
+        layer.forward(np.ones((3, 4)))
+    with pytest.raises(ValueError, match="matmul"):
+        layer._forward(np.ones((3, 4)))
+    # a subclass that overrides the unchecked method is used by the public one too
+    class Doubled(bl.Dense):
+        def _backward(self, dY, need_dX=True):
+            dX = super()._backward(dY, need_dX)
+            self.grads["b"] *= 2.0
+            return dX
+
+    twice = Doubled(2, 1, rng=0)
+    twice.forward(X)
+    twice.backward(np.ones((3, 1)))
+    np.testing.assert_array_equal(twice.grads["b"], [6.0])
