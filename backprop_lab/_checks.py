@@ -424,14 +424,29 @@ class _Declared:
                     if p.kind is p.POSITIONAL_OR_KEYWORD and p.default is p.empty]
         n = len(required)
 
-        @functools.wraps(self.method)
-        def public(obj, *args, **kwargs):
-            if kwargs and len(args) < n:  # required arguments given by name
+        def bind(obj, args, kwargs):
+            """``args`` with the required arguments given by name moved into it."""
+            if kwargs and len(args) < n:
                 args = (*args, *(kwargs.pop(key) for key in required[len(args):]
                                  if key in kwargs))
             if len(args) < n:
                 missing = ", ".join(required[len(args):])
                 raise TypeError(f"{type(obj).__name__}.{name}() is missing {missing}.")
+            return args
+
+        if n == 0 and by is not None and then is None and not kw:  # loss.backward()
+            @functools.wraps(self.method)
+            def public(obj, *args, **kwargs):  # the same, shorter: fit calls it per batch
+                getattr(obj, by)()
+                return getattr(obj, unchecked)(*args, **kwargs)
+
+            public.checks = self.checks
+            return public
+
+        @functools.wraps(self.method)
+        def public(obj, *args, **kwargs):
+            if len(args) != n or kwargs:
+                args = bind(obj, args, kwargs)
             if by is not None:
                 checked = getattr(obj, by)(*args[:n], **kw)
                 args = (*(checked if isinstance(checked, tuple) else (checked,)), *args[n:])
