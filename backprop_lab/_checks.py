@@ -7,6 +7,8 @@ Every message says who expected what, what was given, and how to fix it.
 
 from __future__ import annotations
 
+import functools
+import inspect
 import numbers
 import sys
 
@@ -361,3 +363,102 @@ def lookup(name: str, table: dict, kind: str, who: str, *, also: str = "", fix: 
         valid = ", ".join(repr(k) for k in table)
         raise ValueError(f"{who}: unknown {kind} {name!r}. Valid names are: {valid}.{fix}")
     return table[key]
+
+
+class checked:  # noqa: N801 (used as a decorator, named as one)
+    """Declare a public method's checks, so that the method's body holds the maths only.
+
+    ::
+
+        checks_input = checked(by="_check_input")
+
+        class Dense(Layer):
+            @checks_input
+            def forward(self, X):
+                ...  # the maths, on an X already checked
+
+    Calling ``layer.forward(X)`` runs ``X = layer._check_input(X)``, then the body. Each
+    check is the *name* of a method of the object, so a subclass refines a check by
+    overriding that method.
+
+    - ``by``: checks the arguments and returns them (a tuple if there are several); called
+      with the method's required arguments (those without a default, given by position or
+      by name), and ``who=`` if given. The others go to the body unchecked.
+    - ``then``: checks the result, called as ``then(result, *checked_arguments)`` (and
+      ``who=``); it raises or returns nothing. With ``quiet=True`` the body runs with numpy's
+      overflow and invalid-value warnings off, because ``then`` reports a non-finite result
+      itself, with advice.
+    - ``who``: passed as ``who=`` to both checks, to name the caller in their messages.
+
+    The body is also installed, unchanged and unchecked, as ``_<name>`` (``_forward``): the
+    path for callers that validated once already, such as ``Network`` calling its layers
+    and ``fit`` calling them on every mini-batch. The public method calls ``self._<name>``,
+    so a subclass that overrides ``_forward`` is used by both paths. ``inspect.getsource``
+    of the public method shows the body (it follows ``__wrapped__``).
+    """
+
+    def __init__(self, by: str | None = None, then: str | None = None, *,
+                 quiet: bool = False, who: str | None = None) -> None:
+        self.by, self.then, self.quiet, self.who = by, then, quiet, who
+
+    def __call__(self, method) -> _Declared:
+        return _Declared(self, method)
+
+
+class _Declared:
+    """A method under :class:`checked`, until its class is created (``__set_name__``)."""
+
+    def __init__(self, checks: checked, method) -> None:
+        self.checks, self.method = checks, method
+
+    def __set_name__(self, owner, name: str) -> None:
+        unchecked = "_" + name
+        setattr(owner, unchecked, self.method)
+        setattr(owner, name, self._public(name, unchecked))
+
+    def _public(self, name: str, unchecked: str):
+        by, then, quiet = self.checks.by, self.checks.then, self.checks.quiet
+        kw = {} if self.checks.who is None else {"who": self.checks.who}
+        # the required arguments, which ``by`` checks: X; dY; Y_hat and y
+        required = [p.name for p in list(inspect.signature(self.method).parameters.values())[1:]
+                    if p.kind is p.POSITIONAL_OR_KEYWORD and p.default is p.empty]
+        n = len(required)
+
+        def bind(obj, args, kwargs):
+            """``args`` with the required arguments given by name moved into it."""
+            if kwargs and len(args) < n:
+                args = (*args, *(kwargs.pop(key) for key in required[len(args):]
+                                 if key in kwargs))
+            if len(args) < n:
+                missing = ", ".join(required[len(args):])
+                raise TypeError(f"{type(obj).__name__}.{name}() is missing {missing}.")
+            return args
+
+        if n == 0 and by is not None and then is None and not kw:  # loss.backward()
+            @functools.wraps(self.method)
+            def public(obj, *args, **kwargs):  # the same, shorter: fit calls it per batch
+                getattr(obj, by)()
+                return getattr(obj, unchecked)(*args, **kwargs)
+
+            public.checks = self.checks
+            return public
+
+        @functools.wraps(self.method)
+        def public(obj, *args, **kwargs):
+            if len(args) != n or kwargs:
+                args = bind(obj, args, kwargs)
+            if by is not None:
+                checked = getattr(obj, by)(*args[:n], **kw)
+                args = (*(checked if isinstance(checked, tuple) else (checked,)), *args[n:])
+            if then is None:
+                return getattr(obj, unchecked)(*args, **kwargs)
+            if quiet:
+                with np.errstate(over="ignore", invalid="ignore"):  # reported by then
+                    result = getattr(obj, unchecked)(*args, **kwargs)
+            else:
+                result = getattr(obj, unchecked)(*args, **kwargs)
+            getattr(obj, then)(result, *args[:n], **kw)
+            return result
+
+        public.checks = self.checks
+        return public

@@ -22,7 +22,7 @@ import inspect
 import numpy as np
 
 from ._checks import check_real, lookup
-from .layers import Layer
+from .layers import Layer, checks_input, checks_upstream
 
 __all__ = [
     "Identity",
@@ -65,10 +65,9 @@ def softmax(Z: np.ndarray) -> np.ndarray:
 
 
 class _Elementwise(Layer):
-    """Shared plumbing: output shape equals input shape, no parameters."""
+    """An activation: no parameters, and the output has the shape of the input."""
 
-    def _output_shape(self, cache) -> tuple[int, ...]:
-        return next(iter(cache.values())).shape
+    keeps_shape = True
 
 
 class Sigmoid(_Elementwise):
@@ -81,17 +80,25 @@ class Sigmoid(_Elementwise):
     array([[0.25]])
     """
 
-    def _predict(self, X):
-        return sigmoid(X)
+    threshold = 0.5  # its output is a probability: class 1 from p >= 0.5
 
-    def _forward(self, X):
-        A = sigmoid(X)
+    @checks_input
+    def forward(self, Z):
+        A = sigmoid(Z)
         self.cache = {"A": A}
         return A
 
-    def _backward(self, dY, need_dX=True):
+    @checks_input
+    def predict(self, Z):
+        return sigmoid(Z)
+
+    @checks_upstream
+    def backward(self, dA, need_dX=True):
         A = self.cache["A"]
-        return dY * A * (1 - A)
+        return dA * A * (1 - A)
+
+    def config(self):
+        return {}
 
 
 class Tanh(_Elementwise):
@@ -104,17 +111,23 @@ class Tanh(_Elementwise):
     array([[2.]])
     """
 
-    def _predict(self, X):
-        return np.tanh(X)
-
-    def _forward(self, X):
-        A = np.tanh(X)
+    @checks_input
+    def forward(self, Z):
+        A = np.tanh(Z)
         self.cache = {"A": A}
         return A
 
-    def _backward(self, dY, need_dX=True):
+    @checks_input
+    def predict(self, Z):
+        return np.tanh(Z)
+
+    @checks_upstream
+    def backward(self, dA, need_dX=True):
         A = self.cache["A"]
-        return dY * (1 - A * A)
+        return dA * (1 - A * A)
+
+    def config(self):
+        return {}
 
 
 class ReLU(_Elementwise):
@@ -129,17 +142,26 @@ class ReLU(_Elementwise):
     array([[0., 0., 5.]])
     """
 
-    def _predict(self, X):
-        return np.maximum(X, 0.0)
-
-    def _forward(self, X):
-        A = np.maximum(X, 0.0)  # a float zero: an int 0 costs numpy a slower, casting loop
-        self.cache = {"A": A}  # A > 0 exactly where Z > 0, so A is all backward needs
+    @checks_input
+    def forward(self, Z):
+        # a float zero: an int 0 costs numpy a slower, casting loop
+        A = np.maximum(Z, 0.0)
+        # A > 0 exactly where Z > 0, so A is all backward needs
+        self.cache = {"A": A}
         return A
 
-    def _backward(self, dY, need_dX=True):
-        # multiplying by the boolean mask is ten times faster than assigning through it
-        return dY * (self.cache["A"] > 0)
+    @checks_input
+    def predict(self, Z):
+        return np.maximum(Z, 0.0)
+
+    @checks_upstream
+    def backward(self, dA, need_dX=True):
+        # times the boolean mask: ten times faster than assigning
+        # through it
+        return dA * (self.cache["A"] > 0)
+
+    def config(self):
+        return {}
 
 
 class LeakyReLU(_Elementwise):
@@ -166,29 +188,41 @@ class LeakyReLU(_Elementwise):
     def __repr__(self) -> str:
         return f"LeakyReLU(alpha={self.alpha:g})"
 
-    def _predict(self, X):
-        return np.where(X > 0, X, X * self.alpha)
+    @checks_input
+    def forward(self, Z):
+        self.cache = {"Z": Z}
+        return np.where(Z > 0, Z, Z * self.alpha)
 
-    def _forward(self, X):
-        self.cache = {"Z": X}
-        return self._predict(X)
+    @checks_input
+    def predict(self, Z):
+        return np.where(Z > 0, Z, Z * self.alpha)
 
-    def _backward(self, dY, need_dX=True):
-        return np.where(self.cache["Z"] > 0, dY, dY * self.alpha)
+    @checks_upstream
+    def backward(self, dA, need_dX=True):
+        return np.where(self.cache["Z"] > 0, dA, dA * self.alpha)
+
+    def config(self):
+        return {"alpha": self.alpha}
 
 
 class Identity(_Elementwise):
     r"""The identity :math:`A = Z`; backward :math:`dZ = dA` (the output layer of a regressor)."""
 
-    def _predict(self, X):
-        return X
+    @checks_input
+    def forward(self, Z):
+        self.cache = {"Z": Z}
+        return Z
 
-    def _forward(self, X):
-        self.cache = {"Z": X}
-        return X
+    @checks_input
+    def predict(self, Z):
+        return Z
 
-    def _backward(self, dY, need_dX=True):
-        return dY.copy()
+    @checks_upstream
+    def backward(self, dA, need_dX=True):
+        return dA.copy()
+
+    def config(self):
+        return {}
 
 
 class Softmax(_Elementwise):
@@ -204,17 +238,23 @@ class Softmax(_Elementwise):
     array([[0.5, 0.5]])
     """
 
-    def _predict(self, X):
-        return softmax(X)
-
-    def _forward(self, X):
-        A = softmax(X)
+    @checks_input
+    def forward(self, Z):
+        A = softmax(Z)
         self.cache = {"A": A}
         return A
 
-    def _backward(self, dY, need_dX=True):
+    @checks_input
+    def predict(self, Z):
+        return softmax(Z)
+
+    @checks_upstream
+    def backward(self, dA, need_dX=True):
         A = self.cache["A"]
-        return A * (dY - (dY * A).sum(axis=1, keepdims=True))
+        return A * (dA - (dA * A).sum(axis=1, keepdims=True))
+
+    def config(self):
+        return {}
 
 
 _BY_NAME = {

@@ -159,7 +159,7 @@ def gradcheck(
         )
     layers = obj.layers if isinstance(obj, Network) else [obj]
     for layer in layers:  # before X, whose dtype message would point the wrong way
-        if getattr(layer, "dtype", np.float64) != np.float64:
+        if getattr(layer, "dtype", None) not in (None, np.float64):
             raise TypeError(
                 f"{who} expected float64 layers, got {layer!r} in {layer.dtype}: central "
                 "differences are too inaccurate in float32. Build the layers with "

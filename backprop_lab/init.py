@@ -151,3 +151,45 @@ def get_initializer(init: str | Initializer, who: str = "get_initializer()", *,
            f"{dense}, init=uniform(limit=0.05)).")
     return lookup(init, _BY_NAME, "initializer", who,
                   also="a function init(shape, rng, dtype)", fix=fix)
+
+
+def initial_weights(initializer: Initializer, shape: tuple[int, int], rng, dtype,
+                    who: str) -> np.ndarray:
+    """``initializer(shape, rng, dtype)`` as a C-contiguous array of ``dtype``, after
+    checking what it returned (numbers, of ``shape``, finite). ``who`` names the layer."""
+    n_in, n_out = shape
+    dtype = np.dtype(dtype)
+    try:
+        returned = initializer(shape, rng, dtype)
+    except MemoryError as err:
+        n_bytes = n_in * n_out * dtype.itemsize
+        raise MemoryError(
+            f"{who}: W has {n_in} x {n_out} weights, {n_bytes / 2**30:.3g} GiB "
+            f"in {dtype}, more than this machine can allocate. Use fewer units "
+            "(n_in and n_out are the sizes of the layer's input and output)."
+        ) from err
+    except TypeError as err:
+        raise TypeError(
+            f"{who}: calling the initializer as init(shape, rng, dtype) raised "
+            f"TypeError: {err}. A custom initializer must have the signature "
+            "init(shape, rng, dtype), e.g. "
+            "lambda shape, rng, dtype: rng.normal(0.0, 0.01, shape).astype(dtype)."
+        ) from err
+    W = np.asarray(returned)
+    if W.dtype.kind not in "iuf":  # bools are not weights: True is no number to start from
+        raise TypeError(
+            f"{who}: the initializer must return an array of numbers, got "
+            f"{type(returned).__name__} of dtype {W.dtype}. Return floats, e.g. "
+            "np.ones(shape, dtype)."
+        )
+    if W.shape != shape:
+        raise ValueError(
+            f"{who}: the initializer returned shape {W.shape}, expected {shape}."
+        )
+    W = np.ascontiguousarray(W, dtype=dtype)
+    if not np.isfinite(W).all():
+        raise ValueError(
+            f"{who}: the initializer returned non-finite weights (NaN or inf). "
+            f"Make it return finite {dtype} numbers."
+        )
+    return W

@@ -23,55 +23,150 @@ from ._checks import (
     check_has_rows,
     check_positive_int,
     check_rng,
+    checked,
 )
-from .init import Initializer, get_initializer
+from .init import Initializer, get_initializer, initial_weights
 
 __all__ = ["Dense", "Layer"]
+
+#: the checks of a layer's public methods, declared once (see :class:`~._checks.checked`):
+#: ``forward(X)`` and ``predict(X)`` check ``X``; ``backward(dY)`` checks ``dY`` against the
+#: cached forward pass, and the gradients it computed (no inf or NaN)
+checks_input = checked(by="_check_input")
+checks_upstream = checked(by="_check_upstream", then="_check_backward", quiet=True)
 
 
 class Layer:
     """Base class of every layer: the ``params``/``grads``/``cache`` contract.
 
-    Subclasses implement ``_forward(X)`` (compute ``Y`` and fill ``self.cache``),
-    ``_predict(X)`` (compute ``Y`` only) and ``_backward(dY)``. The public methods
-    validate their input and then call these; :class:`~backprop_lab.Network` validates
-    once at its boundary and calls the underscored methods directly.
+    A layer writes its maths in three methods, each declared ``@checked`` so that its body
+    holds the maths only: ``forward(X)`` (compute ``Y`` and fill ``self.cache``),
+    ``predict(X)`` (compute ``Y`` only; by default ``forward``'s) and
+    ``backward(dY, need_dX=True)`` (fill ``grads``, return ``dX``, or ``None`` when
+    ``need_dX`` is false). The public methods check their input once and call the
+    unchecked ``_forward``, ``_predict`` and ``_backward``, which
+    :class:`~backprop_lab.Network` and :func:`~backprop_lab.fit` call directly after
+    validating once at their own boundary.
+
+    A layer also answers what the network, ``fit``, ``save`` and ``predict_labels`` need to
+    know, so that a new layer needs no change anywhere else: the class attributes below,
+    and :meth:`config` for saving.
     """
 
     #: the symbol the book gives this layer's output (``Z`` for affine, ``A`` for activations)
     output_symbol = "A"
+    #: the number of input and output features, if fixed (``None``: any, or unknown)
+    n_in: int | None = None
+    n_out: int | None = None
+    #: the dtype of the parameters (``None``: a layer without parameters takes any)
+    dtype: np.dtype | None = None
+    #: the output has the shape of the input (element-wise layers): the network can then
+    #: check its input against the first layer after it that has a fixed width
+    keeps_shape = False
+    #: with a single output, the value from which ``predict_labels`` predicts class 1
+    #: (0 for a logit; ``Sigmoid`` says 0.5, for a probability)
+    threshold = 0.0
+
+    #: the classes that ``load`` can rebuild, by name: those that define ``config``
+    _saveable: dict[str, type[Layer]] = {}
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        if "config" in vars(cls):
+            known = Layer._saveable.get(cls.__name__)
+            # a class of another module never takes a built-in layer's name
+            if known is None or not known.__module__.startswith(__package__ + ".") \
+                    or cls.__module__.startswith(__package__ + "."):
+                Layer._saveable[cls.__name__] = cls
 
     def __init__(self) -> None:
         self.params: dict[str, np.ndarray] = {}
         self.grads: dict[str, np.ndarray] = {}
         self.cache: dict[str, np.ndarray] = {}
 
-    # -- public API --------------------------------------------------------------
+    # -- the maths (what a layer implements) --------------------------------------------
+    @checks_input
     def forward(self, X: np.ndarray) -> np.ndarray:
-        """Compute the layer's output for a batch ``X`` and cache what backward needs."""
-        return self._forward(self._check_input(X))
+        """The layer's output for a batch ``X``, caching what backward
+        needs."""
+        name = type(self).__name__
+        raise NotImplementedError(
+            f"{name} must implement forward(X): compute the output Y "
+            "and keep in self.cache what backward needs."
+        )
 
+    @checks_input
     def predict(self, X: np.ndarray) -> np.ndarray:
-        """Compute the same output as :meth:`forward` without caching anything."""
-        return self._predict(self._check_input(X))
+        """The same output as :meth:`forward` (which, by default, it
+        calls); a layer may compute it without caching anything."""
+        return self._forward(X)
 
-    def backward(self, dY: np.ndarray) -> np.ndarray:
-        r"""Given :math:`dY = \partial L/\partial Y`, fill ``grads`` and return ``dX``.
+    @checks_upstream
+    def backward(self, dY: np.ndarray, need_dX: bool = True):
+        r"""Given :math:`dY = \partial L/\partial Y`, fill ``grads`` and
+        return ``dX`` (``None`` if not ``need_dX``).
 
-        Raises ``ValueError`` rather than return a gradient that holds inf or NaN (a finite
-        ``dY`` or weights too large for the products).
+        Raises ``ValueError`` rather than return a gradient that holds
+        inf or NaN (a finite ``dY`` or weights too large for the
+        products).
         """
-        who = f"{self!r}.backward()"
-        dY = self._check_upstream(dY, who)
-        with np.errstate(over="ignore", invalid="ignore"):  # reported just below
-            dX = self._backward(dY)
-        self._check_gradients(dX, who)
-        return dX
+        name = type(self).__name__
+        raise NotImplementedError(
+            f"{name} must implement backward(dY, need_dX=True): fill "
+            "self.grads and return dX = dL/dX."
+        )
+
+    def config(self) -> dict:
+        """The constructor arguments that rebuild this layer (its parameters are saved
+        apart), for :func:`~backprop_lab.save`.
+
+        A layer can be saved only if its own class defines ``config`` (a subclass may hold
+        state that its parent's ``config`` does not know about): ``save`` says so otherwise.
+        ``load`` rebuilds it as ``type(layer)(**config)``, then copies the parameters in.
+        """
+        raise NotImplementedError(f"{type(self).__name__} must implement config() to be saved.")
+
+    @classmethod
+    def from_config(cls, config: dict, *, dtype: np.dtype, largest: int) -> Layer:
+        """The layer that :meth:`config` described, for :func:`~backprop_lab.load`, which
+        then copies the saved parameters in. ``dtype`` is the network's; ``largest`` the size
+        of the largest array in the file (a layer needing more is described wrongly)."""
+        return cls(**config)
 
     @property
     def n_params(self) -> int:
         """Number of trainable scalars."""
         return sum(p.size for p in self.params.values())
+
+    # -- the checks (declared with checks_input and checks_upstream) -----------------
+    def _check_input(self, X, *, of_network: bool = False) -> np.ndarray:
+        """``X`` checked as a layer's input: a 2-D float array with rows, of the layer's width
+        and dtype if it has them. ``of_network``: ``X`` is the input of a network whose
+        first layer of fixed width this is."""
+        # a list is converted to the layer's dtype: only an array can have the wrong one
+        convert = None if isinstance(X, np.ndarray) else self.dtype
+        X = check_has_rows(check_float_array(X, "X", f"{self!r}", dtype=convert), "X", f"{self!r}")
+        return self._check_features(X, "X", of_network=of_network)
+
+    def _check_features(self, X: np.ndarray, name: str, who: str | None = None, *,
+                        of_network: bool = False) -> np.ndarray:
+        """``X`` (a 2-D float array) checked against this layer's width and dtype, if it
+        has them (:meth:`Dense._check_features` says more)."""
+        subject = f"{self!r}" if who is None else f"{who}: the network"
+        if self.n_in is not None and X.shape[1] != self.n_in:
+            raise ValueError(
+                f"{who or subject} expected {name} of shape (n_samples, {self.n_in}) for "
+                f"{self!r}, got {X.shape}. Pass data with {self.n_in} columns."
+            )
+        if self.dtype is not None and X.dtype != self.dtype:
+            raise TypeError(
+                f"{subject} has {self.dtype} parameters, got {name} of dtype {X.dtype}. "
+                f"Convert {name} with {name}.astype(np.{self.dtype})."
+            )
+        return X
+
+    def _check_backward(self, dX: np.ndarray | None, dY: np.ndarray) -> None:
+        self._check_gradients(dX, f"{self!r}.backward()")
 
     def _check_upstream(self, dY, who: str | None = None, *,
                         of_network: bool = False) -> np.ndarray:
@@ -148,21 +243,13 @@ class Layer:
                 return value.shape[0]
         return None
 
-    # -- to implement ------------------------------------------------------------
-    def _check_input(self, X) -> np.ndarray:
-        return check_has_rows(check_float_array(X, "X", f"{self!r}"), "X", f"{self!r}")
-
     def _output_shape(self, cache) -> tuple[int, ...]:
-        raise NotImplementedError
-
-    def _forward(self, X: np.ndarray) -> np.ndarray:
-        raise NotImplementedError
-
-    def _predict(self, X: np.ndarray) -> np.ndarray:
-        raise NotImplementedError
-
-    def _backward(self, dY: np.ndarray, need_dX: bool = True) -> np.ndarray | None:
-        raise NotImplementedError
+        if self.keeps_shape:
+            return next(iter(cache.values())).shape
+        raise NotImplementedError(
+            f"{type(self).__name__} must implement _output_shape(cache): the shape of the "
+            "output of the cached forward pass, which dY must have."
+        )
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
@@ -227,55 +314,12 @@ class Dense(Layer):
         self.dtype = check_dtype(dtype, "Dense()")
         initializer = get_initializer(init, "Dense()", sizes=(self.n_in, self.n_out))
         rng = check_rng(rng, "Dense()")
-        who = f"Dense({self.n_in} -> {self.n_out})"
-        try:
-            returned = initializer((self.n_in, self.n_out), rng, self.dtype)
-        except MemoryError as err:
-            n_bytes = self.n_in * self.n_out * self.dtype.itemsize
-            raise MemoryError(
-                f"{who}: W has {self.n_in} x {self.n_out} weights, {n_bytes / 2**30:.3g} GiB "
-                f"in {self.dtype}, more than this machine can allocate. Use fewer units "
-                "(n_in and n_out are the sizes of the layer's input and output)."
-            ) from err
-        except TypeError as err:
-            raise TypeError(
-                f"{who}: calling the initializer as init(shape, rng, dtype) raised "
-                f"TypeError: {err}. A custom initializer must have the signature "
-                "init(shape, rng, dtype), e.g. "
-                "lambda shape, rng, dtype: rng.normal(0.0, 0.01, shape).astype(dtype)."
-            ) from err
-        W = np.asarray(returned)
-        if W.dtype.kind not in "iuf":  # bools are not weights: True is no number to start from
-            raise TypeError(
-                f"{who}: the initializer must return an array of numbers, got "
-                f"{type(returned).__name__} of dtype {W.dtype}. Return floats, e.g. "
-                "np.ones(shape, dtype)."
-            )
-        if W.shape != (self.n_in, self.n_out):
-            raise ValueError(
-                f"{who}: the initializer returned shape {W.shape}, "
-                f"expected {(self.n_in, self.n_out)}."
-            )
-        W = np.ascontiguousarray(W, dtype=self.dtype)
-        if not np.isfinite(W).all():
-            raise ValueError(
-                f"{who}: the initializer returned non-finite weights (NaN or inf). "
-                f"Make it return finite {self.dtype} numbers."
-            )
-        self.params = {
-            "W": W,
-            "b": np.zeros(self.n_out, dtype=self.dtype),
-        }
+        W = initial_weights(initializer, (self.n_in, self.n_out), rng, self.dtype, f"{self!r}")
+        self.params = {"W": W, "b": np.zeros(self.n_out, dtype=self.dtype)}
         self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
 
     def __repr__(self) -> str:
         return f"Dense({self.n_in} -> {self.n_out})"
-
-    def _check_input(self, X, *, of_network: bool = False) -> np.ndarray:
-        # a list is converted to the layer's dtype: only an array can have the wrong one
-        convert = None if isinstance(X, np.ndarray) else self.dtype
-        X = check_has_rows(check_float_array(X, "X", f"{self!r}", dtype=convert), "X", f"{self!r}")
-        return self._check_features(X, "X", of_network=of_network)
 
     def _check_features(self, X: np.ndarray, name: str, who: str | None = None, *,
                         of_network: bool = False) -> np.ndarray:
@@ -320,22 +364,59 @@ class Dense(Layer):
             )
         return X
 
+    def config(self) -> dict:
+        return {"n_in": self.n_in, "n_out": self.n_out}
+
+    @classmethod
+    def from_config(cls, config: dict, *, dtype: np.dtype, largest: int) -> Dense:
+        n_in, n_out = _size(config, "n_in"), _size(config, "n_out")
+        # W must be among the stored arrays, so a larger one means a damaged size
+        # (say 10**12): refuse it here, before np.zeros tries to allocate it
+        if n_in * n_out > largest:
+            raise ValueError(
+                f"Dense({n_in} -> {n_out}) needs {n_in * n_out} weights, but the largest "
+                f"array in the file holds {largest}"
+            )
+        return cls(n_in, n_out, init="zeros", dtype=dtype)
+
     def _output_shape(self, cache) -> tuple[int, ...]:
         return (cache["X"].shape[0], self.n_out)
 
-    def _predict(self, X: np.ndarray) -> np.ndarray:
-        Y = X @ self.params["W"]
-        Y += self.params["b"]  # b is broadcast over the rows; in place saves a temporary
+    @checks_input
+    def forward(self, X: np.ndarray) -> np.ndarray:
+        r"""The affine map :math:`Y = XW + b`; caches :math:`X`."""
+        W, b = self.params["W"], self.params["b"]
+        self.cache = {"X": X}
+        Y = X @ W
+        Y += b  # Y = X @ W + b (b added to every row)
         return Y
 
-    def _forward(self, X: np.ndarray) -> np.ndarray:
-        self.cache = {"X": X}
-        return self._predict(X)
+    @checks_input
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        """:math:`Y = XW + b`, as :meth:`forward`, without caching."""
+        W, b = self.params["W"], self.params["b"]
+        Y = X @ W
+        Y += b  # Y = X @ W + b, as in forward
+        return Y
 
-    def _backward(self, dY: np.ndarray, need_dX: bool = True) -> np.ndarray | None:
-        X = self.cache["X"]
-        np.matmul(X.T, dY, out=self.grads["W"])
-        dY.sum(axis=0, out=self.grads["b"])  # b was broadcast over the rows
-        if not need_dX:  # the network's first layer: nobody needs dL/dX during training
+    @checks_upstream
+    def backward(self, dY: np.ndarray, need_dX: bool = True):
+        r"""From :math:`dY`: :math:`dW = X^\top dY`,
+        :math:`db = \sum_i dY_{i,:}` and, unless ``need_dX`` is false (a
+        network's first layer), :math:`dX = dY\,W^\top`."""
+        X, W = self.cache["X"], self.params["W"]
+        dW, db = self.grads["W"], self.grads["b"]
+        # dW = X.T @ dY and db = dY summed over the rows, written
+        # into the arrays the optimizer holds (no new array per batch)
+        np.matmul(X.T, dY, out=dW)
+        dY.sum(axis=0, out=db)
+        if not need_dX:
             return None
-        return dY @ self.params["W"].T
+        return dY @ W.T  # dX
+
+
+def _size(config: dict, key: str) -> int:
+    value = config[key]
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"Dense {key} must be a whole number >= 1, got {value!r}")
+    return value

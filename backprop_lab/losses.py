@@ -19,20 +19,40 @@ import math
 
 import numpy as np
 
-from ._checks import RENUMBER, as_array, check_float_array, check_label_dtype, lookup
+from ._checks import (
+    RENUMBER,
+    as_array,
+    check_float_array,
+    check_label_dtype,
+    checked,
+    lookup,
+)
 
 __all__ = ["MSE", "BinaryCrossEntropy", "Loss", "SoftmaxCrossEntropy", "get_loss"]
+
+#: the checks of a loss's public methods, declared once (see :class:`~._checks.checked`):
+#: ``forward(Y_hat, y)`` checks both arrays, and that the loss did not overflow;
+#: ``backward()`` checks that a forward pass came first
+checks_targets = checked(by="_check", then="_check_loss", quiet=True)
+checks_cache = checked(by="_check_cache")
 
 
 class Loss:
     """Base class: ``forward(Y_hat, y) -> float`` then ``backward() -> dY_hat``.
 
-    Subclasses implement ``_check(Y_hat, y)`` (validate and return the arrays),
-    ``_forward(Y_hat, y)`` (compute the loss on checked arrays and fill ``cache``) and
-    ``_backward()``. :func:`~backprop_lab.fit` checks the targets once for the whole data
-    set and then calls ``_forward`` on every batch, as :class:`~backprop_lab.Network`
-    calls its layers' underscored methods.
+    A loss writes its maths in ``forward(Y_hat, y)`` (compute the loss on checked arrays and
+    fill ``cache``) and ``backward()``, declared with ``checks_targets`` and ``checks_cache``,
+    and its checks in ``_check(Y_hat, y)`` (validate and return the arrays).
+    :func:`~backprop_lab.fit` checks the targets once for the whole data set and then calls
+    the unchecked ``_forward`` on every batch, as :class:`~backprop_lab.Network` calls its
+    layers' underscored methods.
+
+    A loss also answers what ``fit`` needs to know, so that a new loss needs no change
+    anywhere else: ``classifier`` (with :meth:`n_correct`) and :meth:`_targets`.
     """
+
+    #: its predictions are right or wrong: fit records the accuracy, with n_correct
+    classifier = False
 
     def __init__(self) -> None:
         self.cache: dict[str, np.ndarray] = {}
@@ -40,14 +60,47 @@ class Loss:
     def __call__(self, Y_hat, y) -> float:
         return self.forward(Y_hat, y)
 
+    @checks_targets
     def forward(self, Y_hat, y) -> float:
-        """The mean loss of predictions ``Y_hat`` against targets ``y``, as a Python float.
+        """The mean loss of predictions ``Y_hat`` against targets ``y``,
+        as a Python float.
 
         Checks both arrays, then caches what :meth:`backward` needs.
         """
-        Y_hat, y = self._check(Y_hat, y)
-        with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported below
-            L = self._forward(Y_hat, y)
+        name = type(self).__name__
+        raise NotImplementedError(
+            f"{name} must implement forward(Y_hat, y).")
+
+    @checks_cache
+    def backward(self) -> np.ndarray:
+        r""":math:`\partial L/\partial \hat Y` for the last ``forward``."""
+        name = type(self).__name__
+        raise NotImplementedError(f"{name} must implement backward().")
+
+    def n_correct(self, Y_hat: np.ndarray, y: np.ndarray) -> int:
+        """How many of the predictions ``Y_hat`` are right for the targets ``y`` (a
+        classifier's loss only: ``fit`` asks when ``classifier`` is true)."""
+        raise NotImplementedError(
+            f"{type(self).__name__} has classifier = True and must implement "
+            "n_correct(Y_hat, y): the number of right predictions."
+        )
+
+    def _targets(self, y: np.ndarray, dtype, name: str, who: str) -> np.ndarray:
+        """The targets ``y`` (checked by ``_check``) as ``fit`` hands them to every batch:
+        converted once to the network's ``dtype``, instead of inside the loss each time."""
+        return y if y.dtype == dtype else y.astype(dtype)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+    # -- the checks (declared with checks_targets and checks_cache) -------------------------
+    def _check(self, Y_hat, y) -> tuple[np.ndarray, np.ndarray]:
+        raise NotImplementedError(
+            f"{type(self).__name__} must implement _check(Y_hat, y); use a concrete loss "
+            "such as MSE() or SoftmaxCrossEntropy()."
+        )
+
+    def _check_loss(self, L: float, Y_hat: np.ndarray, y: np.ndarray) -> None:
         if not math.isfinite(L):  # finite inputs, yet the arithmetic overflowed
             largest_y = (f", largest |y| {float(np.abs(y).max()):.3g}"
                          if y.dtype.kind == "f" else "")
@@ -57,31 +110,14 @@ class Loss:
                 f"{float(np.abs(Y_hat).max()):.3g}{largest_y}). Rescale the inputs or the "
                 "targets, for example with standardize()."
             )
-        return L
 
-    def backward(self) -> np.ndarray:
-        r"""Return :math:`\partial L/\partial \hat Y` for the last ``forward``."""
+    def _check_cache(self) -> tuple:
         if not self.cache:
             raise RuntimeError(
                 f"{type(self).__name__}.backward() was called before forward(). "
                 "Call loss.forward(Y_hat, y) first."
             )
-        return self._backward()
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}()"
-
-    def _check(self, Y_hat, y) -> tuple[np.ndarray, np.ndarray]:
-        raise NotImplementedError(
-            f"{type(self).__name__} must implement _check(Y_hat, y); use a concrete loss "
-            "such as MSE() or SoftmaxCrossEntropy()."
-        )
-
-    def _forward(self, Y_hat: np.ndarray, y: np.ndarray) -> float:
-        raise NotImplementedError(f"{type(self).__name__} must implement _forward(Y_hat, y).")
-
-    def _backward(self) -> np.ndarray:
-        raise NotImplementedError(f"{type(self).__name__} must implement _backward().")
+        return ()
 
     def _check_same_shape(self, Y_hat, y, who):
         Y_hat = check_float_array(Y_hat, "Y_hat", who, ndim=None)
@@ -130,12 +166,14 @@ class MSE(Loss):
     def _check(self, Y_hat, y):
         return self._check_same_shape(Y_hat, y, "MSE.forward()")
 
-    def _forward(self, Y_hat, y) -> float:
+    @checks_targets
+    def forward(self, Y_hat, y) -> float:
         diff = Y_hat - y
         self.cache = {"diff": diff}
         return float(np.mean(diff * diff))
 
-    def _backward(self):
+    @checks_cache
+    def backward(self):
         diff = self.cache["diff"]
         return diff * (2.0 / diff.size)
 
@@ -166,6 +204,8 @@ class BinaryCrossEntropy(Loss):
     array([ 1., -1.])
     """
 
+    classifier = True  # p >= 0.5 predicts class 1
+
     def _check(self, Y_hat, y):
         who = "BinaryCrossEntropy.forward()"
         P, y = self._check_same_shape(Y_hat, y, who)
@@ -178,24 +218,34 @@ class BinaryCrossEntropy(Loss):
             )
         return P, y
 
-    def _forward(self, P, y) -> float:
-        # Checked here, at every batch, not in _check: the clamping below would turn a
-        # network output outside [0, 1] into a finite, wrong loss instead of an error.
+    @checks_targets
+    def forward(self, P, y) -> float:
+        # P is checked at every batch: the network's output may leave [0, 1]
+        self._check_probabilities(P)
+        self.cache = {"P": P, "y": y}
+        # log(0) = -inf is clamped to -100, as torch does
+        with np.errstate(divide="ignore"):
+            log_p = np.maximum(np.log(P), -100.0)
+            log_q = np.maximum(np.log1p(-P), -100.0)
+        return float(-np.mean(y * log_p + (1 - y) * log_q))
+
+    @checks_cache
+    def backward(self):
+        P, y = self.cache["P"], self.cache["y"]
+        return (P - y) / (np.maximum(P * (1 - P), _BCE_EPSILON) * P.size)
+
+    def n_correct(self, P, y) -> int:
+        return int(np.count_nonzero((P >= 0.5) == (y >= 0.5)))
+
+    def _check_probabilities(self, P) -> None:
+        """Checked at every batch, not once in ``_check``: the clamping of the logarithms
+        would turn a network output outside [0, 1] into a finite, wrong loss, not an error."""
         if P.min() < 0 or P.max() > 1:
             raise ValueError(
                 f"BinaryCrossEntropy.forward() expected probabilities in [0, 1], got values "
                 f"from {P.min():.4g} to {P.max():.4g}. Put a Sigmoid as the last layer, or "
                 "use SoftmaxCrossEntropy on logits."
             )
-        self.cache = {"P": P, "y": y}
-        with np.errstate(divide="ignore"):  # log(0) = -inf, clamped to -100 as torch does
-            log_p = np.maximum(np.log(P), -100.0)
-            log_q = np.maximum(np.log1p(-P), -100.0)
-        return float(-np.mean(y * log_p + (1 - y) * log_q))
-
-    def _backward(self):
-        P, y = self.cache["P"], self.cache["y"]
-        return (P - y) / (np.maximum(P * (1 - P), _BCE_EPSILON) * P.size)
 
 
 class SoftmaxCrossEntropy(Loss):
@@ -219,6 +269,8 @@ class SoftmaxCrossEntropy(Loss):
     >>> loss.backward()
     array([[ 0.5, -0.5]])
     """
+
+    classifier = True  # the largest logit predicts the class
 
     def _check(self, Y_hat, y):
         who = "SoftmaxCrossEntropy.forward()"
@@ -255,22 +307,32 @@ class SoftmaxCrossEntropy(Loss):
             )
         return Z, y
 
-    def _forward(self, Z, y) -> float:
-        shifted = Z - Z.max(axis=1, keepdims=True)
+    @checks_targets
+    def forward(self, Z, y) -> float:
+        shifted = Z - Z.max(axis=1, keepdims=True)  # no exp overflows
         E = np.exp(shifted)
         S = E.sum(axis=1, keepdims=True)
-        self.cache = {"E": E, "S": S, "y": y}  # backward reuses the exponentials
+        # backward reuses the exponentials
+        self.cache = {"E": E, "S": S, "y": y}
         n = len(y)
-        # the mean as sum / n: the same bits as np.mean, without its Python-level overhead
+        # the mean as sum / n: np.mean's bits, without its overhead
         return float((np.log(S[:, 0]) - shifted[np.arange(n), y]).sum() / n)
 
-    def _backward(self):
+    @checks_cache
+    def backward(self):
         E, S, y = self.cache["E"], self.cache["S"], self.cache["y"]
         n = len(y)
-        dZ = E / S  # P = softmax(Z), the same operations as activations.softmax
+        # P = softmax(Z), computed as activations.softmax does
+        dZ = E / S
         dZ[np.arange(n), y] -= 1
         dZ /= n
         return dZ
+
+    def n_correct(self, Z, y) -> int:
+        return int(np.count_nonzero(Z.argmax(axis=1) == y))
+
+    def _targets(self, y, dtype, name: str, who: str) -> np.ndarray:
+        return check_label_dtype(y, name, who)  # booleans become 0/1, once
 
 
 _BY_NAME = {

@@ -19,7 +19,6 @@ from ._checks import (
     check_labels_nonnegative,
     check_n_classes,
 )
-from .activations import Sigmoid
 from .network import Network
 
 __all__ = ["accuracy", "confusion_matrix", "predict_labels"]
@@ -112,7 +111,7 @@ def predict_labels(net: Network, X) -> np.ndarray:
     With :math:`K > 1` outputs: :math:`\hat y_i = \arg\max_k \hat Y_{ik}` (logits or
     probabilities give the same answer). With a single output: :math:`\hat y_i = [p_i \ge 0.5]`
     when the last layer is a :class:`~backprop_lab.Sigmoid`, else :math:`[z_i \ge 0]`
-    (the same decision taken on the logit).
+    (the same decision taken on the logit): the last layer's ``threshold`` says which.
 
     Returns
     -------
@@ -137,5 +136,5 @@ def predict_labels(net: Network, X) -> np.ndarray:
         )
     if Y_hat.shape[1] > 1:
         return Y_hat.argmax(axis=1).astype(np.int64)
-    threshold = 0.5 if isinstance(net.layers[-1], Sigmoid) else 0.0
-    return (Y_hat[:, 0] >= threshold).astype(np.int64)
+    # the last layer says where class 1 starts: 0.5 for a Sigmoid's probability, else 0
+    return (Y_hat[:, 0] >= net.layers[-1].threshold).astype(np.int64)

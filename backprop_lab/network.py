@@ -14,9 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import check_float_array, check_has_rows
-from .activations import _Elementwise
-from .layers import Dense, Layer
+from ._checks import check_float_array, check_has_rows, checked
+from .layers import Layer
 from .losses import Loss, _as_loss
 
 __all__ = ["Network", "Trace", "TraceStep"]
@@ -132,43 +131,103 @@ class Network:
                     "A layer keeps one cache and one set of gradients, so it can appear only "
                     f"once: create a second layer, e.g. {type(layer).__name__}(...)."
                 )
-        dense = [layer for layer in layers if isinstance(layer, Dense)]
-        for a, b in zip(dense, dense[1:], strict=False):
-            if a.n_out != b.n_in:
-                raise ValueError(
-                    f"Network(): {a!r} is followed by {b!r}; the second needs n_in={a.n_out}. "
-                    f"Use Dense({a.n_out}, {b.n_out})."
-                )
-        dtypes = {layer.dtype for layer in dense}
+        self._check_widths(layers)
+        dtypes = {layer.dtype for layer in layers if layer.dtype is not None}
         if len(dtypes) > 1:
             raise TypeError(
                 f"Network() expected every Dense layer to have the same dtype, got "
                 f"{sorted(str(d) for d in dtypes)}. Pass the same dtype= to each Dense."
             )
         self.layers: list[Layer] = layers
-        self._first_dense = dense[0] if dense else None
-        # X's width and dtype can be checked against the first Dense layer when only
-        # activations, which keep the shape, come before it
-        before = layers[: layers.index(dense[0])] if dense else []
-        self._checks_width = bool(dense) and all(isinstance(a, _Elementwise) for a in before)
+        # the layer that checks X's width and dtype: the first with a fixed width, if only
+        # layers that keep the shape (activations) come before it
+        self._input_layer = None
+        for layer in layers:
+            if layer.n_in is not None:
+                self._input_layer = layer
+                break
+            if not layer.keeps_shape:
+                break
+
+    @staticmethod
+    def _check_widths(layers: list[Layer]) -> None:
+        """Each layer of fixed width takes as many features as the last one before it
+        gives, when only layers that keep the shape come between them."""
+        before = None
+        for layer in layers:
+            if before is not None and layer.n_in is not None and layer.n_in != before.n_out:
+                raise ValueError(
+                    f"Network(): {before!r} is followed by {layer!r}; the second needs "
+                    f"n_in={before.n_out}. Use Dense({before.n_out}, {layer.n_out})."
+                )
+            if layer.n_out is not None:
+                before = layer
+            elif not layer.keeps_shape:
+                before = None  # a width the network does not know
 
     # -- passes --------------------------------------------------------------------
+    @checked(by="_check_input", then="_check_output",
+             who="Network.forward()")
+    def forward(self, X: np.ndarray) -> np.ndarray:
+        r"""Apply every layer in order, caching what backward needs;
+        return :math:`\hat Y`."""
+        A = X
+        for layer in self.layers:
+            A = layer._forward(A)  # X was checked once, above
+        return A
+
+    @checked(by="_check_input", then="_check_output",
+             who="Network.predict()")
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        """The same output as :meth:`forward`, without caching (logits
+        for a classifier)."""
+        A = X
+        for layer in self.layers:
+            A = layer._predict(A)
+        return A
+
+    @checked(by="_check_upstream", then="_check_gradients", quiet=True,
+             who="Network.backward()")
+    def backward(self, dY: np.ndarray, *, input_grad: bool = True):
+        r"""Backpropagate :math:`dY = \partial L/\partial \hat Y` through
+        every layer.
+
+        Fills every layer's ``grads`` and returns
+        :math:`\partial L/\partial X`, or ``None`` with
+        ``input_grad=False`` (training never needs it, and skipping it
+        saves the first layer's largest matrix product).
+        """
+        dA = dY
+        for i in range(len(self.layers) - 1, -1, -1):
+            dA = self.layers[i]._backward(dA, need_dX=input_grad or i > 0)
+        return dA if input_grad else None
+
+    def __call__(self, X):
+        return self.forward(X)
+
+    # -- the checks of the passes ------------------------------------------------------
     def _check_input(self, X, who: str) -> np.ndarray:
-        if self._checks_width:
-            return self._first_dense._check_input(X, of_network=True)
+        if self._input_layer is not None:
+            return self._input_layer._check_input(X, of_network=True)
         return check_has_rows(check_float_array(X, "X", who), "X", who)
 
-    def _check_output(self, A: np.ndarray, who: str) -> np.ndarray:
+    def _check_output(self, A: np.ndarray, X: np.ndarray, who: str) -> None:
         """Raise if finite inputs gave a non-finite output, saying whether the parameters are
         broken (a diverged run) or the arithmetic overflowed."""
         if np.isfinite(A).all():
-            return A
+            return
         self.check_parameters_finite(who)
         raise ValueError(
             f"{who}: the output contains inf or NaN although X and the parameters are finite: "
             "the values overflowed. Rescale X (for example with standardize()) or use smaller "
             "initial weights."
         )
+
+    def _check_upstream(self, dY, who: str) -> np.ndarray:
+        self._check_caches(who)
+        dY = self.layers[-1]._check_upstream(dY, who, of_network=True)
+        self._check_cached_rows(len(dY), who)
+        return dY
 
     def check_parameters_finite(self, who: str = "Network") -> None:
         """Raise ``ValueError`` naming the first parameter that holds NaN or infinity."""
@@ -181,37 +240,7 @@ class Network:
                     "build it afresh, or load a good copy with backprop_lab.load()."
                 )
 
-    def forward(self, X: np.ndarray) -> np.ndarray:
-        r"""Apply every layer in order, caching what backward needs; return :math:`\hat Y`."""
-        A = self._check_input(X, "Network.forward()")
-        for layer in self.layers:
-            A = layer._forward(A)
-        return self._check_output(A, "Network.forward()")
-
-    def predict(self, X: np.ndarray) -> np.ndarray:
-        """The same output as :meth:`forward`, without caching (logits for a classifier)."""
-        A = self._check_input(X, "Network.predict()")
-        for layer in self.layers:
-            A = layer._predict(A)
-        return self._check_output(A, "Network.predict()")
-
-    def backward(self, dY: np.ndarray, *, input_grad: bool = True) -> np.ndarray | None:
-        r"""Backpropagate :math:`dY = \partial L/\partial \hat Y` through every layer.
-
-        Fills every layer's ``grads`` and returns :math:`\partial L/\partial X`, or ``None``
-        with ``input_grad=False`` (training never needs it, and skipping it saves the
-        first layer's largest matrix product).
-        """
-        who = "Network.backward()"
-        self._check_caches(who)
-        dY = self.layers[-1]._check_upstream(dY, who, of_network=True)
-        self._check_cached_rows(len(dY), who)
-        with np.errstate(over="ignore", invalid="ignore"):  # reported just below
-            dX = self._backward(dY, input_grad)
-        self._check_gradients(dX, who)
-        return dX
-
-    def _check_gradients(self, dX: np.ndarray | None, who: str) -> None:
+    def _check_gradients(self, dX: np.ndarray | None, dY: np.ndarray, who: str) -> None:
         """Raise ``ValueError`` naming the first layer whose gradients (or ``dX``) hold inf
         or NaN: a broken parameter, else a finite ``dY`` or weights too large."""
         for i, layer in enumerate(self.layers):
@@ -242,16 +271,6 @@ class Network:
                     "net.forward(X); call net.forward(X) again, then backward."
                 )
 
-    def _backward(self, dY: np.ndarray, input_grad: bool) -> np.ndarray | None:
-        """:meth:`backward` without its checks, for ``fit()``, whose ``dY`` is the loss's."""
-        dA = dY
-        for i in range(len(self.layers) - 1, -1, -1):
-            dA = self.layers[i]._backward(dA, need_dX=input_grad or i > 0)
-        return dA if input_grad else None
-
-    def __call__(self, X):
-        return self.forward(X)
-
     # -- parameters ------------------------------------------------------------------
     def named_parameters(self) -> Iterator[tuple[str, np.ndarray, np.ndarray]]:
         """Yield ``(name, param, grad)`` for every trainable array, e.g. ``("0.W", W, dW)``.
@@ -273,7 +292,10 @@ class Network:
 
     @property
     def dtype(self) -> np.dtype:
-        return self._first_dense.dtype if self._first_dense else np.dtype(np.float64)
+        for layer in self.layers:
+            if layer.dtype is not None:
+                return layer.dtype
+        return np.dtype(np.float64)
 
     # -- display ---------------------------------------------------------------------
     def summary(self) -> str:
@@ -288,13 +310,17 @@ class Network:
         total parameters: 9
         """
         rows = [("#", "layer", "output shape", "parameters")]
-        width = self._first_dense.n_in if self._first_dense else None
+        width = self._input_layer.n_in if self._input_layer else None
         for i, layer in enumerate(self.layers):
-            if isinstance(layer, Dense):
+            if layer.n_out is not None:
                 width = layer.n_out
-                detail = f"{layer.n_params} (W {layer.n_in}x{layer.n_out}, b {layer.n_out})"
-            else:
-                detail = str(layer.n_params)
+            elif not layer.keeps_shape:
+                width = None
+            detail = str(layer.n_params)
+            if layer.params:  # e.g. "6 (W 2x2, b 2)"
+                shapes = ", ".join(f"{key} {'x'.join(map(str, p.shape))}"
+                                   for key, p in layer.params.items())
+                detail += f" ({shapes})"
             shape = f"(n_samples, {width})" if width is not None else "(n_samples, ...)"
             rows.append((str(i), repr(layer), shape, detail))
         widths = [max(len(r[c]) for r in rows) for c in range(3)]
@@ -358,7 +384,7 @@ class Network:
         """``Z1, A1, Z2, A2, ...``: the book's names of each layer's output."""
         out, k = [], 0
         for layer in self.layers:
-            if isinstance(layer, Dense) or k == 0:
+            if layer.params or k == 0:  # each layer with parameters starts a new k
                 k += 1
             out.append(f"{layer.output_symbol}{k}")
         return out

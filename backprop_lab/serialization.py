@@ -6,7 +6,8 @@ A save file is a numpy ``.npz`` archive holding
 - ``architecture``: a 0-d unicode array with a JSON description, e.g.
   ``{"format": "backprop_lab", "version": 1, "dtype": "float32",
   "layers": [{"type": "Dense", "n_in": 784, "n_out": 512}, {"type": "ReLU"}, ...]}``
-  (``LeakyReLU`` also stores its ``alpha``);
+  (each layer as its class's name and what its ``config()`` returns: ``LeakyReLU`` also
+  stores its ``alpha``; a layer of a new class is saved once its class defines ``config``);
 - one array per parameter, named as :meth:`Network.named_parameters` names them
   (``"0.W"``, ``"0.b"``, ``"2.W"``, ...).
 
@@ -23,8 +24,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .activations import Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh
-from .layers import Dense
+from . import activations  # noqa: F401 (defines the built-in layers that load rebuilds)
+from .layers import Layer
 from .network import Network
 
 __all__ = ["FORMAT_VERSION", "load", "save"]
@@ -34,7 +35,6 @@ FORMAT_VERSION = 1
 
 _FORMAT = "backprop_lab"
 _MAGIC = (b"PK\x03\x04", b"\x93NUMPY")  # how a zip archive (an .npz) and an .npy file start
-_ACTIVATIONS = {cls.__name__: cls for cls in (Sigmoid, Tanh, ReLU, LeakyReLU, Identity, Softmax)}
 
 
 def _npz_path(path) -> Path:
@@ -67,17 +67,23 @@ def _writable_npz_path(path) -> Path:
 
 
 def _describe(layer, i: int) -> dict:
-    # exact types only: a subclass may carry state this format does not know about
-    if type(layer) is Dense:
-        return {"type": "Dense", "n_in": layer.n_in, "n_out": layer.n_out}
-    if type(layer) is LeakyReLU:
-        return {"type": "LeakyReLU", "alpha": layer.alpha}
-    if type(layer) in _ACTIVATIONS.values():
-        return {"type": type(layer).__name__}
-    raise TypeError(
-        f"save() cannot store layer {i}, {layer!r}: only Dense and the built-in activations "
-        f"({', '.join(_ACTIVATIONS)}) can be saved."
-    )
+    """The layer's entry in the architecture: its class's name and its ``config()``.
+
+    Only a class that defines ``config`` itself is saved: a subclass may carry state that
+    its parent's ``config`` does not know about."""
+    cls = type(layer)
+    name = cls.__name__
+    if Layer._saveable.get(name) is not cls:
+        if "config" in vars(cls):
+            why = (f"another layer class is saved under the name {name}: give {name} "
+                   "another name")
+        else:
+            why = (f"its class {name} does not define config(), the constructor arguments "
+                   f"that rebuild it. Define {name}.config() returning them as a dict (for "
+                   "example {} for a layer without arguments); load() rebuilds the layer "
+                   f"as {name}(**config) and copies its parameters in")
+        raise TypeError(f"save() cannot store layer {i}, {layer!r}: {why}.")
+    return {"type": name, **layer.config()}
 
 
 def save(net: Network, path) -> Path:
@@ -242,28 +248,10 @@ def load(path) -> Network:
     return net
 
 
-def _size(spec: dict, key: str) -> int:
-    value = spec[key]
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"Dense {key} must be a whole number >= 1, got {value!r}")
-    return value
-
-
 def _build(spec: dict, dtype: np.dtype, largest: int):
     """One layer from its description; ``largest`` is the size of the largest stored array."""
     kind = spec["type"]
-    if kind == "Dense":
-        n_in, n_out = _size(spec, "n_in"), _size(spec, "n_out")
-        # W must be among the stored arrays, so a larger one means a damaged size
-        # (say 10**12): refuse it here, before np.zeros tries to allocate it
-        if n_in * n_out > largest:
-            raise ValueError(
-                f"Dense({n_in} -> {n_out}) needs {n_in * n_out} weights, but the largest "
-                f"array in the file holds {largest}"
-            )
-        return Dense(n_in, n_out, init="zeros", dtype=dtype)
-    if kind == "LeakyReLU":
-        return LeakyReLU(alpha=float(spec["alpha"]))
-    if kind in _ACTIVATIONS:
-        return _ACTIVATIONS[kind]()
-    raise ValueError(f"unknown layer type {kind!r}")
+    if kind not in Layer._saveable:
+        raise ValueError(f"unknown layer type {kind!r}")
+    config = {key: value for key, value in spec.items() if key != "type"}
+    return Layer._saveable[kind].from_config(config, dtype=dtype, largest=largest)

@@ -27,14 +27,13 @@ import numpy as np
 from ._checks import (
     as_array,
     check_float_array,
-    check_label_dtype,
     check_positive_float,
     check_positive_int,
     check_real,
     check_rng,
     check_same_length,
 )
-from .losses import BinaryCrossEntropy, Loss, SoftmaxCrossEntropy, _as_loss
+from .losses import Loss, _as_loss
 from .network import Network
 from .optim import Optimizer
 from .schedules import Schedule
@@ -91,8 +90,9 @@ class History:
         Mean training loss over the epoch's samples.
     accuracy : list of float or None
         Training accuracy, measured on each mini-batch as it was trained (before its
-        update); ``None`` unless the loss is :class:`~backprop_lab.SoftmaxCrossEntropy`
-        (argmax of the logits) or :class:`~backprop_lab.BinaryCrossEntropy` (``p >= 0.5``).
+        update); ``None`` unless the loss is a classifier's (its ``classifier`` is true,
+        and its ``n_correct`` counts): :class:`~backprop_lab.SoftmaxCrossEntropy` (argmax
+        of the logits) or :class:`~backprop_lab.BinaryCrossEntropy` (``p >= 0.5``).
     val_loss, val_accuracy : list of float or None
         On ``validation=(X_val, y_val)`` at the end of each epoch; ``None`` without it.
     lr : list of float
@@ -279,41 +279,35 @@ class EarlyStopping(Callback):
 
 # -- helpers -----------------------------------------------------------------------------
 
-def _predict(layers, X: np.ndarray) -> np.ndarray:
-    """The network's output without validation or caching (inputs were checked once)."""
-    A = X
-    for layer in layers:
-        A = layer._predict(A)
-    return A
-
-
-def _forward(layers, X: np.ndarray) -> np.ndarray:
-    """``net.forward(X)`` without validation (inputs were checked once): caches for backward."""
-    A = X
-    for layer in layers:
-        A = layer._forward(A)
-    return A
-
-
-def _batch_loss(loss: Loss) -> Callable:
+def _batch_loss(loss: Loss, *, diverging: bool = False) -> Callable:
     """The loss for one batch whose targets were checked once, up front: ``loss._forward``
     (no checks), unless the loss is a subclass with its own ``forward()``, which then sees
-    every batch."""
-    return loss._forward if type(loss).forward is Loss.forward else loss.forward
+    every batch.
 
+    ``diverging``: a batch whose output holds inf or NaN (a diverging run) gets the loss
+    ``nan`` or ``inf`` even when the loss refuses such an output, so that ``fit`` reports
+    the divergence rather than the loss's complaint."""
+    forward = loss._forward if hasattr(type(loss).forward, "checks") else loss.forward
+    if not diverging:
+        return forward
 
-def _n_correct(loss: Loss, Y_hat: np.ndarray, y: np.ndarray) -> int:
-    if isinstance(loss, SoftmaxCrossEntropy):
-        return int(np.count_nonzero(Y_hat.argmax(axis=1) == y))
-    return int(np.count_nonzero((Y_hat >= 0.5) == (y >= 0.5)))
+    def batch_loss(Y_hat: np.ndarray, y: np.ndarray) -> float:
+        try:
+            return forward(Y_hat, y)
+        except ValueError:
+            if np.isfinite(Y_hat).all():
+                raise
+            return math.nan if np.isnan(Y_hat).any() else math.inf
+
+    return batch_loss
 
 
 def _check_inputs(net: Network, X, name: str, who: str) -> np.ndarray:
     X = check_float_array(X, name, who)
     if len(X) == 0:
         raise ValueError(f"{who} expected at least one sample in {name}, got shape {X.shape}.")
-    if net._checks_width:  # only activations come before the first Dense layer
-        X = net._first_dense._check_features(X, name, who)
+    if net._input_layer is not None:  # only activations come before the first Dense layer
+        X = net._input_layer._check_features(X, name, who)
     return X
 
 
@@ -328,7 +322,7 @@ def _check_targets(net: Network, loss: Loss, X: np.ndarray, y, name: str, who: s
         raise ValueError(f"{who} expected {name} with one target per sample, got a scalar.")
     check_same_length(X, y, who, "X" if name == "y" else "X_val", name)
     with np.errstate(all="ignore"):  # only the output's shape is needed here
-        tail = _predict(net.layers, X[:1]).shape[1:]
+        tail = net._predict(X[:1]).shape[1:]
     probe = np.full((len(y), *tail), 0.5, dtype=X.dtype)
     try:
         loss.forward(probe, y)
@@ -336,11 +330,7 @@ def _check_targets(net: Network, loss: Loss, X: np.ndarray, y, name: str, who: s
         raise type(err)(f"{who}: the targets {name} do not fit {loss!r}. {err}") from err
     finally:
         loss.cache = {}
-    if isinstance(loss, SoftmaxCrossEntropy):
-        y = check_label_dtype(y, name, who)  # checked above; booleans become 0/1, once
-    elif y.dtype != X.dtype:
-        y = y.astype(X.dtype)  # once, instead of inside the loss at every batch
-    return y
+    return loss._targets(y, X.dtype, name, who)  # as every batch will get them, once
 
 
 def _callbacks(callbacks, who: str) -> list[Callback]:
@@ -475,7 +465,8 @@ def fit(
 
     Notes
     -----
-    Inputs are validated once, here, then each mini-batch runs the layers directly:
+    Inputs are validated once, here, then each mini-batch runs the unchecked
+    ``net._forward``, the loss's ``_forward`` and ``net._backward`` directly:
     :math:`\hat Y = \text{net}(X_B)`, ``net.backward(loss.backward(), input_grad=False)``,
     ``optimizer.step()``. Gradients are overwritten by each backward pass, so no
     ``zero_grad`` is needed. Floating-point warnings (overflow of a diverging run) are
@@ -493,6 +484,34 @@ def fit(
     >>> history.accuracy[-1]
     1.0
     """
+    loss, X, y, epochs, batch_size, validation, callbacks, rng = _checked_arguments(
+        net, loss, optimizer, X, y, epochs=epochs, batch_size=batch_size, shuffle=shuffle,
+        seed=seed, validation=validation, callbacks=callbacks, progress=progress,
+        schedule=schedule, schedule_every=schedule_every)
+    run = _Bookkeeping(net, loss, optimizer, X, y, epochs=epochs, batch_size=batch_size,
+                       shuffle=shuffle, rng=rng, validation=validation, callbacks=callbacks,
+                       progress=progress, schedule=schedule, schedule_every=schedule_every)
+    # y was checked against the loss once, above: batches skip the checks
+    batch_loss = _batch_loss(loss, diverging=True)
+
+    # the training loop (printed by the chapter "Epochs and mini-batches")
+    with run:  # history, schedule, callbacks and divergence checks
+        for epoch in range(1, epochs + 1):
+            for Xb, yb in run.batches(epoch):
+                # the underscored methods skip the checks: done above
+                Y_hat = net._forward(Xb)
+                L = batch_loss(Y_hat, yb)
+                run.record(L, Y_hat, yb)
+                net._backward(loss.backward(), input_grad=False)
+                optimizer.step()
+            if run.end_epoch():
+                break
+    return run.history
+
+
+def _checked_arguments(net, loss, optimizer, X, y, *, epochs, batch_size, shuffle, seed,
+                       validation, callbacks, progress, schedule, schedule_every):
+    """Every argument of :func:`fit` checked, once, and returned as the loop uses them."""
     who = "fit()"
     if not isinstance(net, Network):
         raise TypeError(f"{who} expected a Network as net, got {type(net).__name__}.")
@@ -538,91 +557,118 @@ def fit(
             )
         X_val = _check_inputs(net, validation[0], "X_val", who)
         y_val = _check_targets(net, loss, X_val, validation[1], "y_val", who)
+        validation = (X_val, y_val)
     callbacks = _callbacks(callbacks, who)
+    return loss, X, y, epochs, batch_size, validation, callbacks, rng
 
-    classifier = isinstance(loss, SoftmaxCrossEntropy | BinaryCrossEntropy)
-    history = History(classifier=classifier, validation=validation is not None)
-    layers = net.layers
-    n = len(X)
-    per_sample = int(np.prod(y.shape[1:], dtype=np.int64))  # accuracy counts per element
-    bounds = [(start, min(start + batch_size, n)) for start in range(0, n, batch_size)]
-    n_batches = len(bounds)
-    batch_lr = schedule is not None and schedule_every == "batch"
-    batch_losses = history.batch_loss
-    batch_loss = _batch_loss(loss)  # y was checked against the loss once, above
 
-    for cb in callbacks:
-        cb.on_train_begin(net, history)
-    bar = _progress_bar(epochs) if progress else None
-    try:
-        # A diverging run overflows long before the loss check sees inf: keep that quiet.
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
-            for e in range(epochs):
-                epoch = e + 1
-                t0 = time.perf_counter()
-                if schedule is not None:
-                    schedule.apply(optimizer, e * n_batches if batch_lr else e)
-                epoch_lr = optimizer.lr
-                perm = rng.permutation(n) if shuffle else None
-                total, correct = 0.0, 0
-                for k, (start, stop) in enumerate(bounds):
-                    if batch_lr and k > 0:
-                        schedule.apply(optimizer, e * n_batches + k)
-                    if perm is None:
-                        Xb, yb = X[start:stop], y[start:stop]
-                    else:
-                        # one gather per batch: measured faster than permuting X whole
-                        idx = perm[start:stop]
-                        Xb, yb = X.take(idx, axis=0), y.take(idx, axis=0)
-                    A = _forward(layers, Xb)
-                    try:
-                        L = batch_loss(A, yb)
-                    except ValueError:
-                        if np.isfinite(A).all():
-                            raise
-                        L = math.nan if np.isnan(A).any() else math.inf
-                    batch_losses.append(L)
-                    if not math.isfinite(L):
-                        raise _diverged("loss", L, epoch, k + 1, optimizer.lr, history,
-                                        updated=e > 0 or k > 0)
-                    total += L * (stop - start)
-                    if classifier:
-                        correct += _n_correct(loss, A, yb)
-                    net._backward(loss.backward(), input_grad=False)  # dY from the loss: no checks
-                    optimizer.step()
+class _Bookkeeping:
+    """Everything ``fit`` does around the learning steps, out of their way: the shuffled
+    mini-batches, the learning-rate schedule, the history, the validation, the callbacks,
+    the progress bar and the divergence checks.
 
-                history.epoch.append(epoch)
-                history.lr.append(epoch_lr)
-                history.loss.append(total / n)
-                if classifier:
-                    history.accuracy.append(correct / (n * per_sample))
-                if validation is not None:
-                    P = _predict(layers, X_val)
-                    if not np.isfinite(P).all():
-                        value = math.nan if np.isnan(P).any() else math.inf
-                        raise _diverged("validation loss", value, epoch, n_batches,
-                                        optimizer.lr, history)
-                    history.val_loss.append(loss.forward(P, y_val))
-                    if classifier:
-                        history.val_accuracy.append(
-                            _n_correct(loss, P, y_val) / (len(y_val) * per_sample)
-                        )
-                history.time.append(time.perf_counter() - t0)
-                if bar is not None:
-                    bar.update(1)
-                    bar.set_postfix(_postfix(history), refresh=False)
-                stop_now = False
-                for cb in callbacks:
-                    stop_now = cb.on_epoch_end(epoch, history) or stop_now
-                if stop_now:
-                    history.stopped_early = epoch < epochs
-                    break
-    finally:
-        if bar is not None:
-            bar.close()
-    for cb in callbacks:
-        cb.on_train_end(net, history)
-    return history
+    ``with`` it, the loop runs with numpy's floating-point warnings off (a diverging run
+    overflows long before the loss check sees inf; the check reports it instead), and the
+    callbacks are told when training begins and ends.
+    """
+
+    def __init__(self, net, loss, optimizer, X, y, *, epochs, batch_size, shuffle, rng,
+                 validation, callbacks, progress, schedule, schedule_every) -> None:
+        self.net, self.loss, self.optimizer = net, loss, optimizer
+        self.X, self.y, self.epochs, self.shuffle, self.rng = X, y, epochs, shuffle, rng
+        self.validation, self.callbacks, self.progress = validation, callbacks, progress
+        self.schedule = schedule
+        self.batch_lr = schedule is not None and schedule_every == "batch"
+        self.classifier = loss.classifier
+        self.history = History(classifier=self.classifier, validation=validation is not None)
+        n = len(X)
+        self.per_sample = int(np.prod(y.shape[1:], dtype=np.int64))  # accuracy per element
+        self.bounds = [(start, min(start + batch_size, n)) for start in range(0, n, batch_size)]
+        self.bar = None
+
+    def __enter__(self) -> _Bookkeeping:
+        for cb in self.callbacks:
+            cb.on_train_begin(self.net, self.history)
+        self.bar = _progress_bar(self.epochs) if self.progress else None
+        self._errstate = np.errstate(over="ignore", invalid="ignore", divide="ignore",
+                                     under="ignore")
+        self._errstate.__enter__()
+        return self
+
+    def __exit__(self, kind, error, traceback) -> None:
+        self._errstate.__exit__(kind, error, traceback)
+        if self.bar is not None:
+            self.bar.close()
+        if kind is None:
+            for cb in self.callbacks:
+                cb.on_train_end(self.net, self.history)
+
+    def batches(self, epoch: int):
+        """The mini-batches ``(X_B, y_B)`` of one epoch (1-based), shuffled if asked, with
+        the schedule's learning rate set before the epoch (or before each batch)."""
+        e, n_batches, optimizer = epoch - 1, len(self.bounds), self.optimizer
+        self.epoch, self.t0 = epoch, time.perf_counter()
+        if self.schedule is not None:
+            self.schedule.apply(optimizer, e * n_batches if self.batch_lr else e)
+        self.epoch_lr = optimizer.lr
+        X, y = self.X, self.y
+        perm = self.rng.permutation(len(X)) if self.shuffle else None
+        self.total, self.correct = 0.0, 0
+        for k, (start, stop) in enumerate(self.bounds):
+            self.step = k + 1
+            if self.batch_lr and k > 0:
+                self.schedule.apply(optimizer, e * n_batches + k)
+            if perm is None:
+                yield X[start:stop], y[start:stop]
+            else:
+                # one gather per batch: measured faster than permuting X whole
+                idx = perm[start:stop]
+                yield X.take(idx, axis=0), y.take(idx, axis=0)
+
+    def record(self, L: float, Y_hat: np.ndarray, y: np.ndarray) -> None:
+        """Record the loss ``L`` of a batch (before its update); raise if it diverged."""
+        self.history.batch_loss.append(L)
+        if not math.isfinite(L):
+            raise _diverged("loss", L, self.epoch, self.step, self.optimizer.lr, self.history,
+                            updated=self.epoch > 1 or self.step > 1)
+        self.total += L * len(y)
+        if self.classifier:
+            self.correct += self.loss.n_correct(Y_hat, y)
+
+    def end_epoch(self) -> bool:
+        """Record the epoch (and its validation) in the history and call the callbacks;
+        return whether one of them stops training."""
+        history, epoch, n = self.history, self.epoch, len(self.X)
+        history.epoch.append(epoch)
+        history.lr.append(self.epoch_lr)
+        history.loss.append(self.total / n)
+        if self.classifier:
+            history.accuracy.append(self.correct / (n * self.per_sample))
+        if self.validation is not None:
+            self._validate()
+        history.time.append(time.perf_counter() - self.t0)
+        if self.bar is not None:
+            self.bar.update(1)
+            self.bar.set_postfix(_postfix(history), refresh=False)
+        stop_now = False
+        for cb in self.callbacks:
+            stop_now = cb.on_epoch_end(epoch, history) or stop_now
+        if stop_now:
+            history.stopped_early = epoch < self.epochs
+        return stop_now
+
+    def _validate(self) -> None:
+        X_val, y_val = self.validation
+        P = self.net._predict(X_val)
+        if not np.isfinite(P).all():
+            value = math.nan if np.isnan(P).any() else math.inf
+            raise _diverged("validation loss", value, self.epoch, len(self.bounds),
+                            self.optimizer.lr, self.history)
+        self.history.val_loss.append(self.loss.forward(P, y_val))
+        if self.classifier:
+            self.history.val_accuracy.append(
+                self.loss.n_correct(P, y_val) / (len(y_val) * self.per_sample)
+            )
 
 
 def _postfix(history: History) -> dict[str, str]:
@@ -747,7 +793,7 @@ def lr_range_test(
     with np.errstate(over="ignore", invalid="ignore"):
         for k, lr in enumerate(lrs):
             batch = order[k * batch_size : (k + 1) * batch_size]
-            Y_hat = _forward(net.layers, X[batch])
+            Y_hat = net._forward(X[batch])
             if np.isfinite(Y_hat).all():
                 # inf if the loss itself overflows
                 value = batch_loss(Y_hat, y[batch])
