@@ -1,4 +1,4 @@
-"""requirements.txt stays exact pins, and the supported Pythons agree across the files that name them.
+"""requirements.txt stays exact pins; the files that name the supported Pythons agree.
 
 The resolution itself (pip's dry run with each Python 3.11-3.13 found) needs PyPI, so it is
 `make check-pins` (tools/check_pins.py), which CI runs before `make test`; these checks are offline.
@@ -49,7 +49,8 @@ def test_markers_and_comments_are_allowed():
 def test_supported_pythons_agree():
     low, high = check_pins.SUPPORTED
     makefile = (ROOT / "Makefile").read_text()
-    match = re.search(r"^PY_RANGE\s*:=\s*\((\d+), (\d+)\) <= .* <= \((\d+), (\d+)\)$", makefile, re.M)
+    pattern = r"^PY_RANGE\s*:=\s*\((\d+), (\d+)\) <= .* <= \((\d+), (\d+)\)$"
+    match = re.search(pattern, makefile, re.M)
     assert match, "the Makefile's PY_RANGE line has changed form"
     assert (int(match[1]), int(match[2])) == low and (int(match[3]), int(match[4])) == high
     requires = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["requires-python"]
