@@ -193,6 +193,7 @@ def resolve(python: str, version: tuple[int, ...], requirements: Path) -> dict:
         problems.append("a pin is a yanked release:\n      " + "\n      ".join(
             line for line in lines if "yanked" in line.lower()))
     installed = {}
+    unpinned = []
     if data is not None:
         for item in data.get("install", []):
             meta = item["metadata"]
@@ -200,10 +201,13 @@ def resolve(python: str, version: tuple[int, ...], requirements: Path) -> dict:
             if item.get("is_yanked"):
                 problems.append(f"{meta['name']}=={meta['version']} is a yanked release")
             if not item.get("requested", True):
-                problems.append(
-                    f"{meta['name']}=={meta['version']} is installed (a dependency of a pinned "
-                    "package) but requirements.txt does not pin it: add its pin"
-                )
+                unpinned.append(f"{meta['name']}=={meta['version']}")
+    if unpinned:
+        problems.append(
+            f"{len(unpinned)} package(s) come in as dependencies of pinned ones but "
+            f"requirements.txt does not pin them: {', '.join(sorted(unpinned, key=str.lower))}; "
+            "add their pins"
+        )
     return {"label": label, "problems": problems, "installed": installed, "seconds": seconds}
 
 
@@ -211,21 +215,24 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--python", action="append", metavar="PYTHON",
                         help="check this interpreter (repeatable) instead of the listed ones")
+    parser.add_argument("--requirements", type=Path, default=REQUIREMENTS,
+                        help="the requirements file to check (default: requirements.txt)")
     parser.add_argument("--jobs", type=int, default=2,
                         help="interpreters resolved at the same time (default 2)")
     args = parser.parse_args(argv)
     start = time.monotonic()
 
-    text = REQUIREMENTS.read_text()
+    text = args.requirements.read_text()
     problems = static_problems(text)
     for problem in problems:
         print(f"FAIL  {problem}")
 
     found: dict[str, tuple[tuple[int, ...], str]] = {}  # real executable -> (version, as named)
+    unusable = []  # (name, why): said after the loop, unless another of that version was found
     for python in expand(args.python or list(CANDIDATES)):
         who = identify(python)
         if isinstance(who, str):
-            print(f"skip  {python}: {who}")
+            unusable.append((python, who))
             continue
         version, executable = who
         shown = ".".join(map(str, version))
@@ -236,8 +243,14 @@ def main(argv: list[str] | None = None) -> int:
         if executable in found:
             continue  # a shim or a second name of an interpreter already listed
         found[executable] = (version, python)
+    for python, why in unusable:
+        named = re.search(r"python(\d+)\.(\d+)$", python)
+        minor = (int(named[1]), int(named[2])) if named else None
+        if args.python or not any(v[:2] == minor for v, _ in found.values()):
+            print(f"skip  {python}: {why}")
     if not found:
-        print("FAIL  no supported Python found (looked for: " + ", ".join(CANDIDATES) + "); "
+        print("FAIL  no supported Python found (looked for: "
+              + ", ".join(args.python or CANDIDATES) + "); "
               "install one of Python 3.11-3.13 or name it with --python")
         return 1
     for kind, matches in KINDS:
