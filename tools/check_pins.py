@@ -175,7 +175,8 @@ def resolve(python: str, version: tuple[int, ...], requirements: Path) -> dict:
             python, "-m", "pip", "install", "--dry-run", "--ignore-installed",
             "--only-binary=:all:", "--quiet", "--report", str(report), "-r", str(requirements),
         ]
-        env = dict(os.environ, PIP_DISABLE_PIP_VERSION_CHECK="1", PIP_NO_INPUT="1")
+        env = dict(os.environ, PIP_DISABLE_PIP_VERSION_CHECK="1", PIP_NO_INPUT="1",
+                   PIP_REQUIRE_VIRTUALENV="0")
         start = time.monotonic()
         out = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
         seconds = time.monotonic() - start
