@@ -1,10 +1,28 @@
 # backprop-lab: the two commands a newcomer needs are `make book` and `make test`.
+# Python 3.11 (3.11.2 or later) to 3.13 work; choose one with `make test PYTHON=python3.12`.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: help venv book test lab bench lint mathjax clean
+# Which Python the venv is made with; an interpreter's identity is "version real-path".
+# PYTHON named (on the command line or in the environment) and not the venv's: the venv is made
+# anew with it. PYTHON not named: an existing venv is kept, whichever Python made it.
+ID_PROBE  := import os, platform, sys; print(platform.python_version(), os.path.realpath(sys.executable))
+VENV_ID   := $(shell $(PY) -c '$(ID_PROBE)' 2>/dev/null)
+NEW_VENV  :=
+ifneq ($(filter command line environment,$(origin PYTHON)),)
+ifneq ("$(if $(strip $(PYTHON)),$(shell $(PYTHON) -c '$(ID_PROBE)' 2>/dev/null))","$(VENV_ID)")
+NEW_VENV  := FORCE
+endif
+endif
+ifeq ($(wildcard $(STAMP)),)
+NEW_VENV  := FORCE
+endif
+# The supported range (tools/check_pins.py resolves the pins for each; README says the same).
+PY_RANGE  := (3, 11) <= sys.version_info[:2] <= (3, 13)
+
+.PHONY: help venv book test lab bench lint check-pins mathjax clean FORCE
 
 help:
 	@echo "make book    build the HTML book into _build/html (warnings are errors)"
@@ -12,13 +30,35 @@ help:
 	@echo "make lab     open the book's notebooks in JupyterLab"
 	@echo "make bench   print the speed figures (engine vs PyTorch if installed, chapter timings)"
 	@echo "make lint    ruff over the package and the tests"
+	@echo "make check-pins  resolve requirements.txt with each Python 3.11-3.13 found (needs PyPI)"
 	@echo "make mathjax refresh the vendored MathJax 3 from npm (needs Node.js; not needed to build)"
+	@echo
+	@echo "Python 3.11 (3.11.2 or later) to 3.13; default python3.11. Choose: make test PYTHON=python3.12"
 
-$(STAMP): requirements.txt pyproject.toml
-	$(PYTHON) -m venv $(VENV)
+$(STAMP): requirements.txt pyproject.toml $(NEW_VENV)
+ifneq ($(NEW_VENV),)
+	@v=$$(exec 2>/dev/null; $(PYTHON) -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])') || { \
+	  echo "make: no Python to make .venv with (PYTHON='$(PYTHON)' does not run)."; \
+	  echo "      Install Python 3.11 (3.11.2 or later), 3.12 or 3.13 and name it:"; \
+	  echo "      make test PYTHON=python3.12"; exit 1; }; \
+	$(PYTHON) -c 'import sys; sys.exit(0 if $(PY_RANGE) else 1)' || { \
+	  echo "make: $(PYTHON) is Python $$v; backprop-lab needs Python 3.11 (3.11.2 or"; \
+	  echo "      later) to 3.13, the versions its pinned requirements are checked on."; \
+	  echo "      Name another: make test PYTHON=python3.12"; exit 1; }; \
+	$(PYTHON) -c 'import ensurepip, venv; ensurepip.version()' >/dev/null 2>&1 || { \
+	  m=$${v%.*}; \
+	  echo "make: $(PYTHON) (Python $$v) cannot make a virtual environment: its venv/ensurepip"; \
+	  echo "      module is missing. On Debian or Ubuntu: sudo apt-get install python$$m-venv"; \
+	  exit 1; }; \
+	if [ -n "$(VENV_ID)" ]; then \
+	  echo "make: .venv was made with Python $(VENV_ID); making it anew with $(PYTHON) ($$v)"; fi
+	$(PYTHON) -m venv --clear $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
+endif
 	$(PY) -m pip install --quiet -r requirements.txt
-	touch $(STAMP)
+	$(PY) -c '$(ID_PROBE)' > $(STAMP)
+
+FORCE:
 
 venv: $(STAMP)
 
@@ -36,7 +76,12 @@ bench: $(STAMP)
 	$(PY) benchmarks/run.py
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check backprop_lab tests benchmarks
+	$(VENV)/bin/ruff check backprop_lab tests benchmarks tools
+
+# Resolve the pinned requirements with every supported Python on this machine (pip's dry run,
+# nothing installed; needs PyPI). Standard library only: any Python 3 runs it.
+check-pins:
+	$(or $(PYTHON),python3) tools/check_pins.py
 
 # Refresh the vendored MathJax 3 (a trimmed copy is committed; building the book needs no Node.js).
 MATHJAX_VERSION := 3.2.2
