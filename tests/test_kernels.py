@@ -40,10 +40,13 @@ OPTIMIZERS = {
 
 
 def require_compiled():
-    """Skip unless the compiled loops can run here: numba installed and not switched off."""
+    """Skip unless the compiled loops can run here: numba installed and not switched off
+    (by BACKPROP_LAB_NO_NUMBA, or by NUMBA_DISABLE_JIT, under which they would be Python)."""
     pytest.importorskip("numba")
     if _kernels._disabled():
         pytest.skip("BACKPROP_LAB_NO_NUMBA is set: only numpy's code runs")
+    if _kernels.kernel("adam") is None:
+        pytest.skip("NUMBA_DISABLE_JIT is set: only numpy's code runs")
 
 
 def twin_nets(dtype):
@@ -163,7 +166,8 @@ def test_the_kernels_python_source_equals_numpy_without_numba(name, dtype, monke
 @pytest.mark.parametrize("value, disabled", [("1", True), ("yes", True), ("0", False),
                                              ("", False)])
 def test_backprop_lab_no_numba_switches_the_kernels_off(monkeypatch, value, disabled):
-    pytest.importorskip("numba")
+    numba = pytest.importorskip("numba")
+    monkeypatch.setattr(numba.config, "DISABLE_JIT", False)  # even under NUMBA_DISABLE_JIT=1
     monkeypatch.setenv("BACKPROP_LAB_NO_NUMBA", value)
     monkeypatch.setattr(_kernels, "_compiled", {})
     assert (_kernels.kernel("sgd") is None) is disabled
