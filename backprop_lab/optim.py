@@ -23,12 +23,13 @@ Nesterov       :math:`\theta \leftarrow \theta - \eta (g + \mu b_t)`
 =============  ==============================================================================
 
 Every update happens in place on the parameter arrays themselves (a layer's ``params``
-dict keeps the same array objects), with buffers allocated once, in the parameters' dtype
-(float32 stays float32).
+dict keeps the same array objects), with the state (velocities, running means) allocated
+once, in the parameters' dtype (float32 stays float32).
 
 Each optimizer's ``_update(i, param, grad)`` is its rule, written as the formulas above
-read, with numpy's in-place operators (``b *= momentum`` multiplies the buffer ``b`` itself).
-This numpy code is the reference. For parameters of at least ``_kernels.MIN_SIZE`` elements,
+read, with numpy's in-place operators (``b *= momentum`` multiplies the buffer ``b`` itself;
+``param -= lr * g`` changes ``param``, and ``lr * g`` is a new array). This numpy code is the
+reference. For parameters of at least ``_kernels.MIN_SIZE`` elements,
 when numba is installed, :meth:`Optimizer.step` runs the rule's compiled twin from
 :mod:`backprop_lab._kernels` instead: the same operations in the same order, one pass over
 memory instead of one per operation, and the same bits (``tests/test_kernels.py``).
