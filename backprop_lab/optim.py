@@ -29,10 +29,12 @@ once, in the parameters' dtype (float32 stays float32).
 Each optimizer's ``_update(i, param, grad)`` is its rule, written as the formulas above
 read, with numpy's in-place operators (``b *= momentum`` multiplies the buffer ``b`` itself;
 ``param -= lr * g`` changes ``param``, and ``lr * g`` is a new array). This numpy code is the
-reference. For parameters of at least ``_kernels.MIN_SIZE`` elements,
-when numba is installed, :meth:`Optimizer.step` runs the rule's compiled twin from
+reference. For parameters of at least ``_kernels.MIN_SIZE`` elements, when numba is
+installed, :meth:`Optimizer.step` runs the rule's compiled twin from
 :mod:`backprop_lab._kernels` instead: the same operations in the same order, one pass over
-memory instead of one per operation, and the same bits (``tests/test_kernels.py``).
+memory instead of one per operation, and the same bits (``tests/test_kernels.py``). (The new
+arrays cost nothing on small parameters; on large ones without numba they make Adam's step
+about 10 % slower than writing into buffers kept from step to step would.)
 """
 
 from __future__ import annotations
@@ -167,6 +169,11 @@ class Optimizer:
     def _set_options(self, options: dict, who: str) -> None:
         """Check each option against the class's ``_OPTIONS`` and store it as an attribute."""
         for name, value in options.items():
+            if name not in self._OPTIONS:
+                raise TypeError(
+                    f"{who} got the option {name!r}, which {type(self).__name__}._OPTIONS does "
+                    f"not declare. Add it there: {name!r}: a check(value, name, who)."
+                )
             setattr(self, name, self._OPTIONS[name](value, name, who))
 
     @property

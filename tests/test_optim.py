@@ -388,3 +388,21 @@ def test_hand_formulas_of_nesterov_rmsprop_and_adam_with_weight_decay():
         w = w - lr * (m / (1 - beta1**t)) / (np.sqrt(v / (1 - beta2**t)) + eps)
     got = run(lambda n: Adam(n, lr=lr, betas=(beta1, beta2), eps=eps, weight_decay=wd))
     np.testing.assert_allclose(got, w, rtol=1e-13)
+
+
+def test_an_option_a_subclass_did_not_declare_is_a_clear_error():
+    from backprop_lab import Optimizer
+
+    class Clipped(Optimizer):
+        _OPTIONS = {"clip": lambda value, name, who: float(value)}
+
+        def __init__(self, net, lr=0.1, clip=1.0, **options):
+            super().__init__(net, lr, clip=clip, **options)
+
+        def _update(self, i, param, grad):
+            param -= self.lr * np.clip(grad, -self.clip, self.clip)
+
+    assert Clipped(small_net(), clip=2).clip == 2.0
+    with pytest.raises(TypeError, match=r"Clipped\(\) got the option 'decay', which "
+                                        r"Clipped._OPTIONS does not declare"):
+        Clipped(small_net(), decay=0.1)
