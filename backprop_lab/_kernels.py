@@ -16,13 +16,18 @@ obey ``np.errstate`` (``fit`` silences those warnings anyway and stops on a non-
 The numpy code in :mod:`backprop_lab.optim` remains the reference the book prints; these
 loops are its twins.
 
+Dispatch: ``Optimizer.step`` calls :func:`update` for each parameter; it runs the compiled
+loop when :func:`kernel_for` allows it (the parameter is large enough, every array fits the
+calling convention below, and the optimizer's class computes what the loop was written for)
+and says whether it did; otherwise ``step`` runs the numpy rule.
+
 numba is optional. It is imported at the first update of a parameter of at least
 :data:`MIN_SIZE` elements, never by ``import backprop_lab``; without it, or with
 ``BACKPROP_LAB_NO_NUMBA=1`` in the environment, the numpy code runs.
 
 Calling convention: the arrays are 1-D, C-contiguous views of one float dtype and of equal
 size (the velocity ``b`` is ignored, and may be empty, without momentum) that do not overlap;
-numba checks no bounds, so ``Optimizer._kernel_for`` checks all of that first. Every numeric
+numba checks no bounds, so :func:`kernel_for` checks all of that first. Every numeric
 scalar is of the arrays' dtype (numpy, from version 2, rounds a Python float to the array's
 dtype before it computes, and so must the caller here); the ``use_*`` flags say whether an
 option is on, decided on the Python float as numpy's code does.
@@ -30,6 +35,7 @@ option is on, decided on the Python float as numpy's code does.
 
 from __future__ import annotations
 
+import functools
 import os
 
 import numpy as np
@@ -125,3 +131,105 @@ def _compile(source):
         return numba.njit(cache=True, **options)(source)
     except RuntimeError:  # no writable cache directory: compile afresh in each process
         return numba.njit(**options)(source)
+
+
+# -- dispatch: which parameters take a compiled loop, and with which arguments ----------------
+
+_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+
+
+def update(opt, i: int, param: np.ndarray, grad: np.ndarray) -> bool:
+    """Run the compiled twin of ``opt._update(i, param, grad)`` if :func:`kernel_for` finds
+    one, and say whether it did (``Optimizer.step`` runs the numpy rule when it did not)."""
+    if param.size < MIN_SIZE:  # most parameters of the book's networks: decided at once
+        return False
+    call = _CALLS.get(twin_of(type(opt)))
+    return call is not None and call(opt, i, param, grad)
+
+
+@functools.cache
+def twin_of(cls) -> str | None:
+    """The name of the compiled loop that computes exactly what optimizer class ``cls``
+    computes, or None: ``SGD``, ``RMSProp`` and ``Adam`` have one, and so has a subclass of
+    theirs that keeps their ``_update``; a subclass that overrides it (to clip the gradient,
+    say) gets its own code run. Decided once per class (it is asked at every step)."""
+    from . import optim  # optim imports this module: import it back only when first asked
+
+    owners = {optim.SGD: "sgd", optim.RMSProp: "rmsprop", optim.Adam: "adam"}
+    owner = next((c for c in cls.__mro__ if c in owners), None)
+    if owner is None or cls._update is not owner._update:
+        return None
+    return owners[owner]
+
+
+def kernel_for(opt, *arrays: np.ndarray):
+    """The compiled twin of ``opt``'s numpy update for these arrays (parameter, gradient,
+    state), or None: numpy's code.
+
+    The twin runs only for a parameter of at least :data:`MIN_SIZE` elements whose arrays
+    all have its shape, are C-contiguous, and are all float32 or all float64, the parameter
+    and state writable; and only where ``opt``'s class computes what the twin was written
+    for (:func:`twin_of`). Anything else takes the numpy code, whose checks then say what is
+    wrong.
+    """
+    param = arrays[0]
+    if param.size < MIN_SIZE or param.dtype not in _DTYPES:
+        return None
+    name = twin_of(type(opt))
+    if name is None:
+        return None
+    for k, a in enumerate(arrays):
+        if (a.shape != param.shape or a.dtype != param.dtype or not a.flags.c_contiguous
+                or (k != 1 and not a.flags.writeable)):
+            return None
+    return kernel(name)
+
+
+def _call_sgd(opt, i, param, grad) -> bool:
+    b = opt.velocity[i]
+    loop = kernel_for(opt, param, grad, *([] if b is None else [b]))
+    if loop is None:
+        return False
+    first = bool(opt.momentum) and b is None
+    if first:  # b_1 = g: the loop fills it
+        b = opt.velocity[i] = np.empty_like(param)
+    elif b is None:  # no momentum: the loop never touches b
+        b = np.empty(0, param.dtype)
+    dtype = param.dtype.type
+    # whether to apply momentum and weight decay is decided, as in numpy's code, on the
+    # Python floats, not on their float32 roundings (1e-46 rounds to 0)
+    loop(param.reshape(-1), grad.reshape(-1), b.reshape(-1), dtype(opt.lr),
+         dtype(opt.momentum), dtype(opt.weight_decay), bool(opt.momentum),
+         bool(opt.weight_decay), opt.nesterov, first)
+    return True
+
+
+def _call_rmsprop(opt, i, param, grad) -> bool:
+    v = opt.square_avg[i]
+    state = [v, opt.velocity[i]] if opt.momentum else [v]
+    loop = kernel_for(opt, param, grad, *state)
+    if loop is None:
+        return False
+    # without momentum the loop never touches b
+    b = opt.velocity[i] if opt.momentum else np.empty(0, param.dtype)
+    dtype = param.dtype.type
+    loop(param.reshape(-1), grad.reshape(-1), v.reshape(-1), b.reshape(-1),
+         dtype(opt.alpha), dtype(1 - opt.alpha), dtype(opt.eps), dtype(opt.lr),
+         dtype(opt.momentum), dtype(opt.weight_decay), bool(opt.momentum),
+         bool(opt.weight_decay))
+    return True
+
+
+def _call_adam(opt, i, param, grad) -> bool:
+    n, u = opt._n[i], opt._u[i]
+    loop = kernel_for(opt, param, grad, n, u)
+    if loop is None:
+        return False
+    dtype = param.dtype.type
+    loop(param.reshape(-1), grad.reshape(-1), n.reshape(-1), u.reshape(-1),
+         dtype(opt.betas[0]), dtype(opt.betas[1]), dtype(opt._eps_k), dtype(opt._c),
+         dtype(opt.weight_decay), bool(opt.weight_decay))
+    return True
+
+
+_CALLS = {"sgd": _call_sgd, "rmsprop": _call_rmsprop, "adam": _call_adam}

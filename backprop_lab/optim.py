@@ -23,18 +23,22 @@ Nesterov       :math:`\theta \leftarrow \theta - \eta (g + \mu b_t)`
 =============  ==============================================================================
 
 Every update happens in place on the parameter arrays themselves (a layer's ``params``
-dict keeps the same array objects), with buffers allocated once, in the parameters' dtype
-(float32 stays float32).
+dict keeps the same array objects), with the state (velocities, running means) allocated
+once, in the parameters' dtype (float32 stays float32).
 
-The numpy code here is the reference. For parameters of at least ``_kernels.MIN_SIZE``
-elements, when numba is installed, each optimizer runs its compiled twin from
+Each optimizer's ``_update(i, param, grad)`` is its rule, written as the formulas above
+read, with numpy's in-place operators (``b *= momentum`` multiplies the buffer ``b`` itself;
+``param -= lr * g`` changes ``param``, and ``lr * g`` is a new array). This numpy code is the
+reference. For parameters of at least ``_kernels.MIN_SIZE`` elements, when numba is
+installed, :meth:`Optimizer.step` runs the rule's compiled twin from
 :mod:`backprop_lab._kernels` instead: the same operations in the same order, one pass over
-memory instead of one per operation, and the same bits (``tests/test_kernels.py``).
+memory instead of one per operation, and the same bits (``tests/test_kernels.py``). (The new
+arrays cost nothing on small parameters; on large ones without numba they make Adam's step
+about 10 % slower than writing into buffers kept from step to step would.)
 """
 
 from __future__ import annotations
 
-import functools
 import math
 
 import numpy as np
@@ -45,7 +49,63 @@ from .network import Network
 
 __all__ = ["SGD", "Adam", "Optimizer", "RMSProp", "get_optimizer"]
 
-_KERNEL_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+
+# -- what each option must be -----------------------------------------------------------------
+# Each optimizer declares its options in a table, _OPTIONS: name -> check. The constructor
+# checks every option once (Optimizer._set_options); the updates then trust them.
+
+def _learning_rate(value, name: str, who: str, *, allow_zero: bool = False) -> float:
+    """A finite ``lr > 0`` (``>= 0`` from a schedule)."""
+    value = check_real(value, name, who)
+    bound = ">= 0" if allow_zero else "> 0"
+    if not math.isfinite(value):
+        raise ValueError(
+            f"{who} expected a finite {name} {bound}, got {value}. "
+            "Choose a learning rate such as 0.01."
+        )
+    if value < 0 or (value == 0 and not allow_zero):
+        raise ValueError(
+            f"{who} expected {name} {bound}, got {value}. Choose a learning rate such as 0.01."
+        )
+    return value
+
+
+def _fraction(hint: str):
+    """A check for a number in ``[0, 1)`` (a momentum, a decay rate); ``hint`` says what to
+    choose instead."""
+    def check(value, name: str, who: str) -> float:
+        value = check_real(value, name, who)
+        if not 0.0 <= value < 1.0:
+            raise ValueError(f"{who} expected 0 <= {name} < 1, got {value}. {hint}")
+        return value
+    return check
+
+
+def _non_negative(value, name: str, who: str) -> float:
+    """A finite number ``>= 0`` (a weight decay)."""
+    return check_positive_float(value, name, who, allow_zero=True)
+
+
+def _positive(value, name: str, who: str) -> float:
+    """A finite number ``> 0`` (an epsilon)."""
+    return check_positive_float(value, name, who)
+
+
+def _flag(value, name: str, who: str) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError(f"{who} expected {name} to be True or False, got {value!r}.")
+    return value
+
+
+def _betas(value, name: str, who: str) -> tuple[float, float]:
+    """A pair ``(beta1, beta2)``, each in ``[0, 1)``."""
+    if not isinstance(value, tuple | list) or len(value) != 2:
+        raise TypeError(
+            f"{who} expected {name} to be a pair (beta1, beta2), got {value!r}. "
+            "The default is betas=(0.9, 0.999)."
+        )
+    return (_fraction("The default is 0.9.")(value[0], f"{name}[0]", who),
+            _fraction("The default is 0.999.")(value[1], f"{name}[1]", who))
 
 
 def _check_net(net, who: str):
@@ -57,40 +117,6 @@ def _check_net(net, who: str):
     return net
 
 
-def _check_lr(lr, who: str, *, allow_zero: bool = False) -> float:
-    lr = check_real(lr, "lr", who)
-    bound = ">= 0" if allow_zero else "> 0"
-    if not math.isfinite(lr):
-        raise ValueError(
-            f"{who} expected a finite lr {bound}, got {lr}. Choose a learning rate such as 0.01."
-        )
-    if lr < 0 or (lr == 0 and not allow_zero):
-        raise ValueError(
-            f"{who} expected lr {bound}, got {lr}. Choose a learning rate such as 0.01."
-        )
-    return lr
-
-
-def _check_unit_interval(value, name: str, who: str, hint: str) -> float:
-    """``value`` as a float in ``[0, 1)``."""
-    value = check_real(value, name, who)
-    if not 0.0 <= value < 1.0:
-        raise ValueError(f"{who} expected 0 <= {name} < 1, got {value}. {hint}")
-    return value
-
-
-@functools.cache
-def _twin_is_exact(cls) -> bool:
-    """Whether optimizer class ``cls`` computes exactly what its ``_KERNEL`` was written for:
-    the class that names it, or a subclass that keeps its ``_update`` and
-    ``_with_weight_decay``. Decided once per class (it is asked at every step)."""
-    owner = next((c for c in cls.__mro__ if "_KERNEL" in c.__dict__), None)
-    if owner is None or not owner._KERNEL:
-        return False
-    return all(getattr(cls, name) is getattr(owner, name)
-               for name in ("_update", "_with_weight_decay"))
-
-
 class Optimizer:
     r"""Base class: holds the network, the learning rate and per-parameter state.
 
@@ -100,6 +126,9 @@ class Optimizer:
         The network whose ``params`` are updated from its ``grads``.
     lr : float
         The learning rate :math:`\eta > 0`.
+    **options
+        The subclass's options, each checked by its entry in the class's ``_OPTIONS``
+        table (name -> check) and stored as an attribute of the same name.
 
     Attributes
     ----------
@@ -117,17 +146,18 @@ class Optimizer:
     -----
     The parameters are collected once, at construction, as a list in layer order
     (the order of :meth:`Network.named_parameters`); each optimizer keeps its state in
-    lists parallel to that one. Subclasses implement ``_update(i, param, grad)`` in numpy
-    and may add ``_compiled_update(i, param, grad)``, its compiled twin
-    (:mod:`backprop_lab._kernels`).
+    lists parallel to that one. Subclasses implement the rule, ``_update(i, param, grad)``,
+    in numpy. A subclass that overrides ``_update`` always runs its own; one that keeps its
+    parent's may get the compiled twin (:mod:`backprop_lab._kernels`).
     """
 
-    _KERNEL = ""  # the name of the compiled twin of _update in backprop_lab._kernels
+    _OPTIONS: dict = {}  # name -> check(value, name, who): the options a subclass takes
 
-    def __init__(self, net, lr: float) -> None:
+    def __init__(self, net, lr: float, **options) -> None:
         who = f"{type(self).__name__}()"
         self.net = _check_net(net, who)
-        self._lr = _check_lr(lr, who)
+        self._lr = _learning_rate(lr, "lr", who)
+        self._set_options(options, who)
         self.base_lr = self._lr
         self.t = 0
         # (layer.params, layer.grads, key) triples: re-read at every step so a layer whose
@@ -135,7 +165,16 @@ class Optimizer:
         self._slots = [
             (layer.params, layer.grads, key) for layer in net.layers for key in layer.params
         ]
-        self._tmp = [np.empty_like(params[key]) for params, _, key in self._slots]
+
+    def _set_options(self, options: dict, who: str) -> None:
+        """Check each option against the class's ``_OPTIONS`` and store it as an attribute."""
+        for name, value in options.items():
+            if name not in self._OPTIONS:
+                raise TypeError(
+                    f"{who} got the option {name!r}, which {type(self).__name__}._OPTIONS does "
+                    f"not declare. Add it there: {name!r}: a check(value, name, who)."
+                )
+            setattr(self, name, self._OPTIONS[name](value, name, who))
 
     @property
     def lr(self) -> float:
@@ -144,13 +183,17 @@ class Optimizer:
 
     @lr.setter
     def lr(self, value) -> None:
-        self._lr = _check_lr(value, f"Setting {type(self).__name__}.lr:")
+        self._lr = _learning_rate(value, "lr", f"Setting {type(self).__name__}.lr:")
 
     def _set_scheduled_lr(self, value, who: str) -> None:
         """Set ``lr`` from a schedule, which may reach 0 (the end of a cosine, an exponential
         decay that underflows): the steps then have size 0, as in PyTorch. Only a schedule
         may set 0; the constructor and ``opt.lr = ...`` keep refusing it."""
-        self._lr = _check_lr(value, who, allow_zero=True)
+        self._lr = _learning_rate(value, "lr", who, allow_zero=True)
+
+    def _zeros(self) -> list[np.ndarray]:
+        """One zero array per parameter, of its shape and dtype: a state that starts at 0."""
+        return [np.zeros_like(params[key]) for params, _, key in self._slots]
 
     def step(self) -> None:
         """Apply one update to every parameter, in place, from the current gradients."""
@@ -158,8 +201,16 @@ class Optimizer:
         self.t += 1
         for i, (params, grads, key) in enumerate(self._slots):
             param, grad = params[key], grads[key]
-            if not self._compiled_update(i, param, grad):
+            # a large parameter may take the rule's compiled twin (same bits, one pass)
+            if not _kernels.update(self, i, param, grad):
                 self._update(i, param, grad)
+
+    def _update(self, i: int, param: np.ndarray, grad: np.ndarray) -> None:
+        """The update rule of parameter ``i``: change ``param`` in place from ``grad``."""
+        raise NotImplementedError(
+            f"{type(self).__name__} must implement _update(i, param, grad); use a concrete "
+            "optimizer such as SGD(net, lr=0.1)."
+        )
 
     def _check_grads(self) -> None:
         """Before any update: every gradient must be an array of its parameter's shape and
@@ -187,47 +238,6 @@ class Optimizer:
         """
         for _, grads, key in self._slots:
             grads[key].fill(0)
-
-    def _compiled_update(self, i: int, param: np.ndarray, grad: np.ndarray) -> bool:
-        """Run the compiled twin of :meth:`_update` if :meth:`_kernel_for` finds one, and say
-        whether it did. An optimizer without a twin returns False: numpy's code runs."""
-        return False
-
-    def _kernel_for(self, *arrays: np.ndarray):
-        """The compiled twin of this optimizer's numpy update (:mod:`backprop_lab._kernels`),
-        or None: numpy's code.
-
-        The twin runs only for a parameter of at least ``_kernels.MIN_SIZE`` elements whose
-        arrays (parameter, gradient, state) all have its shape, are C-contiguous, and are all
-        float32 or all float64, the parameter and state writable; and only where this class
-        computes what the twin was written for (a subclass that overrides ``_update`` or
-        ``_with_weight_decay`` gets its own code run). Anything else takes the numpy code,
-        whose checks then say what is wrong.
-        """
-        param = arrays[0]
-        if (param.size < _kernels.MIN_SIZE or param.dtype not in _KERNEL_DTYPES
-                or not _twin_is_exact(type(self))):
-            return None
-        for k, a in enumerate(arrays):
-            if (a.shape != param.shape or a.dtype != param.dtype or not a.flags.c_contiguous
-                    or (k != 1 and not a.flags.writeable)):
-                return None
-        return _kernels.kernel(self._KERNEL)
-
-    def _update(self, i: int, param: np.ndarray, grad: np.ndarray) -> None:
-        raise NotImplementedError(
-            f"{type(self).__name__} must implement _update(i, param, grad); use a concrete "
-            "optimizer such as SGD(net, lr=0.1)."
-        )
-
-    def _with_weight_decay(self, i: int, param: np.ndarray, grad: np.ndarray) -> np.ndarray:
-        r""":math:`g + \lambda\theta` in a scratch buffer (the layer's ``grads`` stay intact)."""
-        if self.weight_decay == 0:
-            return grad
-        d = self._decayed[i]
-        np.multiply(param, self.weight_decay, out=d)
-        np.add(grad, d, out=d)  # torch: grad.add(param, alpha=weight_decay)
-        return d
 
     def _options(self) -> str:
         return f"lr={self.lr:g}"
@@ -275,6 +285,12 @@ class SGD(Optimizer):
     array([[-0.2]])
     """
 
+    _OPTIONS = {
+        "momentum": _fraction("A typical value is 0.9."),
+        "nesterov": _flag,
+        "weight_decay": _non_negative,
+    }
+
     def __init__(
         self,
         net,
@@ -283,66 +299,32 @@ class SGD(Optimizer):
         nesterov: bool = False,
         weight_decay: float = 0.0,
     ) -> None:
-        super().__init__(net, lr)
-        self.momentum = _check_unit_interval(
-            momentum, "momentum", "SGD()", "A typical value is 0.9."
-        )
-        if not isinstance(nesterov, bool):
-            raise TypeError(f"SGD() expected nesterov to be True or False, got {nesterov!r}.")
-        if nesterov and self.momentum == 0:
+        super().__init__(net, lr, momentum=momentum, nesterov=nesterov,
+                         weight_decay=weight_decay)
+        if self.nesterov and self.momentum == 0:
             raise ValueError(
                 "SGD() with nesterov=True needs momentum > 0, got momentum=0.0. "
                 "Pass momentum=0.9, for example."
             )
-        self.nesterov = nesterov
-        self.weight_decay = check_positive_float(
-            weight_decay, "weight_decay", "SGD()", allow_zero=True
-        )
         # velocity b per parameter; None until the first step (torch starts it at g)
         self.velocity: list[np.ndarray | None] = [None] * len(self._slots)
-        if self.weight_decay:
-            self._decayed = [np.empty_like(t) for t in self._tmp]
-
-    _KERNEL = "sgd"
 
     def _update(self, i, param, grad):
-        d = self._with_weight_decay(i, param, grad)
+        g = grad
+        if self.weight_decay:
+            g = g + self.weight_decay * param
         if self.momentum:
             b = self.velocity[i]
-            if b is None:
-                b = self.velocity[i] = d.copy()
+            if b is None:  # the first step: b = g
+                b = self.velocity[i] = g.copy()
             else:
-                np.multiply(b, self.momentum, out=b)
-                np.add(b, d, out=b)
+                b *= self.momentum
+                b += g
             if self.nesterov:
-                tmp = self._tmp[i]
-                # torch: grad.add(buf, alpha=momentum)
-                np.multiply(b, self.momentum, out=tmp)
-                np.add(d, tmp, out=tmp)
-                d = tmp
+                g = g + self.momentum * b
             else:
-                d = b
-        tmp = self._tmp[i]
-        np.multiply(d, self.lr, out=tmp)
-        np.subtract(param, tmp, out=param)
-
-    def _compiled_update(self, i, param, grad):
-        b = self.velocity[i]
-        kernel = self._kernel_for(param, grad, *([] if b is None else [b]))
-        if kernel is None:
-            return False
-        first = bool(self.momentum) and b is None
-        if first:  # b_1 = g: the loop fills it
-            b = self.velocity[i] = np.empty_like(param)
-        elif b is None:  # no momentum: the loop never touches b
-            b = np.empty(0, param.dtype)
-        dtype = param.dtype.type
-        # whether to apply momentum and weight decay is decided, as in numpy's code, on the
-        # Python floats, not on their float32 roundings (1e-46 rounds to 0)
-        kernel(param.reshape(-1), grad.reshape(-1), b.reshape(-1), dtype(self.lr),
-               dtype(self.momentum), dtype(self.weight_decay), bool(self.momentum),
-               bool(self.weight_decay), self.nesterov, first)
-        return True
+                g = b
+        param -= self.lr * g
 
     def _options(self):
         out = f"lr={self.lr:g}"
@@ -382,6 +364,13 @@ class RMSProp(Optimizer):
     weight_decay : float, default 0.0
     """
 
+    _OPTIONS = {
+        "alpha": _fraction("A typical value is 0.99."),
+        "eps": _positive,
+        "momentum": _fraction("A typical value is 0.9."),
+        "weight_decay": _non_negative,
+    }
+
     def __init__(
         self,
         net,
@@ -391,58 +380,26 @@ class RMSProp(Optimizer):
         momentum: float = 0.0,
         weight_decay: float = 0.0,
     ) -> None:
-        super().__init__(net, lr)
-        self.alpha = _check_unit_interval(alpha, "alpha", "RMSProp()", "A typical value is 0.99.")
-        self.eps = check_positive_float(eps, "eps", "RMSProp()")
-        self.momentum = _check_unit_interval(
-            momentum, "momentum", "RMSProp()", "A typical value is 0.9."
-        )
-        self.weight_decay = check_positive_float(
-            weight_decay, "weight_decay", "RMSProp()", allow_zero=True
-        )
-        self.square_avg = [np.zeros_like(t) for t in self._tmp]
-        self.velocity = [np.zeros_like(t) for t in self._tmp] if self.momentum else None
-        self._avg = [np.empty_like(t) for t in self._tmp]
-        if self.weight_decay:
-            self._decayed = [np.empty_like(t) for t in self._tmp]
-
-    _KERNEL = "rmsprop"
+        super().__init__(net, lr, alpha=alpha, eps=eps, momentum=momentum,
+                         weight_decay=weight_decay)
+        self.square_avg = self._zeros()  # v
+        self.velocity = self._zeros() if self.momentum else None  # b
 
     def _update(self, i, param, grad):
-        g = self._with_weight_decay(i, param, grad)
-        v, tmp, avg = self.square_avg[i], self._tmp[i], self._avg[i]
-        # torch: square_avg.mul_(alpha).addcmul_(grad, grad, value=1 - alpha)
-        np.multiply(v, self.alpha, out=v)
-        np.multiply(g, 1 - self.alpha, out=tmp)
-        np.multiply(tmp, g, out=tmp)
-        np.add(v, tmp, out=v)
-        np.sqrt(v, out=avg)
-        np.add(avg, self.eps, out=avg)
+        g = grad
+        if self.weight_decay:
+            g = g + self.weight_decay * param
+        v = self.square_avg[i]
+        v *= self.alpha
+        v += (1 - self.alpha) * g * g
+        avg = np.sqrt(v) + self.eps
         if self.momentum:
             b = self.velocity[i]
-            np.multiply(b, self.momentum, out=b)
-            np.divide(g, avg, out=tmp)
-            np.add(b, tmp, out=b)
-            np.multiply(b, self.lr, out=tmp)
+            b *= self.momentum
+            b += g / avg
+            param -= self.lr * b
         else:
-            np.multiply(g, self.lr, out=tmp)  # torch: param.addcdiv_(grad, avg, value=-lr)
-            np.divide(tmp, avg, out=tmp)
-        np.subtract(param, tmp, out=param)
-
-    def _compiled_update(self, i, param, grad):
-        v = self.square_avg[i]
-        state = [v, self.velocity[i]] if self.momentum else [v]
-        kernel = self._kernel_for(param, grad, *state)
-        if kernel is None:
-            return False
-        # without momentum the loop never touches b
-        b = self.velocity[i] if self.momentum else np.empty(0, param.dtype)
-        dtype = param.dtype.type
-        kernel(param.reshape(-1), grad.reshape(-1), v.reshape(-1), b.reshape(-1),
-               dtype(self.alpha), dtype(1 - self.alpha), dtype(self.eps), dtype(self.lr),
-               dtype(self.momentum), dtype(self.weight_decay), bool(self.momentum),
-               bool(self.weight_decay))
-        return True
+            param -= self.lr * g / avg
 
     def _options(self):
         out = f"lr={self.lr:g}, alpha={self.alpha:g}, eps={self.eps:g}"
@@ -500,6 +457,8 @@ class Adam(Optimizer):
         L2 penalty added to the gradient (not AdamW's decoupled decay).
     """
 
+    _OPTIONS = {"betas": _betas, "eps": _positive, "weight_decay": _non_negative}
+
     def __init__(
         self,
         net,
@@ -508,24 +467,9 @@ class Adam(Optimizer):
         eps: float = 1e-8,
         weight_decay: float = 0.0,
     ) -> None:
-        super().__init__(net, lr)
-        if not isinstance(betas, tuple | list) or len(betas) != 2:
-            raise TypeError(
-                f"Adam() expected betas to be a pair (beta1, beta2), got {betas!r}. "
-                "The default is betas=(0.9, 0.999)."
-            )
-        self.betas = (
-            _check_unit_interval(betas[0], "betas[0]", "Adam()", "The default is 0.9."),
-            _check_unit_interval(betas[1], "betas[1]", "Adam()", "The default is 0.999."),
-        )
-        self.eps = check_positive_float(eps, "eps", "Adam()")
-        self.weight_decay = check_positive_float(
-            weight_decay, "weight_decay", "Adam()", allow_zero=True
-        )
-        self._n = [np.zeros_like(t) for t in self._tmp]  # m / (1 - beta1)
-        self._u = [np.zeros_like(t) for t in self._tmp]  # v / (1 - beta2)
-        if self.weight_decay:
-            self._decayed = [np.empty_like(t) for t in self._tmp]
+        super().__init__(net, lr, betas=betas, eps=eps, weight_decay=weight_decay)
+        self._n = self._zeros()  # m / (1 - beta1)
+        self._u = self._zeros()  # v / (1 - beta2)
 
     @property
     def exp_avg(self) -> list[np.ndarray]:
@@ -536,8 +480,6 @@ class Adam(Optimizer):
     def exp_avg_sq(self) -> list[np.ndarray]:
         """The second moments :math:`v_t` (copies), as torch's ``exp_avg_sq``."""
         return [u * (1 - self.betas[1]) for u in self._u]
-
-    _KERNEL = "adam"
 
     def step(self) -> None:
         """Apply one Adam update to every parameter, in place."""
@@ -551,31 +493,19 @@ class Adam(Optimizer):
         super().step()
 
     def _update(self, i, param, grad):
+        # m and v are kept as n = m / (1 - beta1) and u = v / (1 - beta2), and the bias
+        # corrections are in c and eps_k (class docstring): the same numbers as the
+        # textbook's m_hat / (sqrt(v_hat) + eps) to rounding, in fewer operations
         beta1, beta2 = self.betas
-        c, eps = self._c, self._eps_k
-        g = self._with_weight_decay(i, param, grad)
-        n, u, tmp = self._n[i], self._u[i], self._tmp[i]
-        np.multiply(n, beta1, out=n)  # n <- beta1 n + g
-        np.add(n, g, out=n)
-        np.multiply(u, beta2, out=u)  # u <- beta2 u + g^2
-        np.multiply(g, g, out=tmp)
-        np.add(u, tmp, out=u)
-        np.sqrt(u, out=tmp)  # theta <- theta - c n / (sqrt(u) + eps k)
-        np.add(tmp, eps, out=tmp)
-        np.divide(n, tmp, out=tmp)
-        np.multiply(tmp, c, out=tmp)
-        np.subtract(param, tmp, out=param)
-
-    def _compiled_update(self, i, param, grad):
+        g = grad
+        if self.weight_decay:
+            g = g + self.weight_decay * param
         n, u = self._n[i], self._u[i]
-        kernel = self._kernel_for(param, grad, n, u)
-        if kernel is None:
-            return False
-        dtype = param.dtype.type
-        kernel(param.reshape(-1), grad.reshape(-1), n.reshape(-1), u.reshape(-1),
-               dtype(self.betas[0]), dtype(self.betas[1]), dtype(self._eps_k), dtype(self._c),
-               dtype(self.weight_decay), bool(self.weight_decay))
-        return True
+        n *= beta1
+        n += g  # m <- beta1 m + (1 - beta1) g
+        u *= beta2
+        u += g * g  # v <- beta2 v + (1 - beta2) g^2
+        param -= self._c * (n / (np.sqrt(u) + self._eps_k))
 
     def _options(self):
         out = f"lr={self.lr:g}, betas=({self.betas[0]:g}, {self.betas[1]:g}), eps={self.eps:g}"

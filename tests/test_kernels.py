@@ -8,6 +8,7 @@ when gradients are zero, overflow, or bring inf and NaN.
 
 from __future__ import annotations
 
+import functools
 import sys
 
 import numpy as np
@@ -39,10 +40,13 @@ OPTIMIZERS = {
 
 
 def require_compiled():
-    """Skip unless the compiled loops can run here: numba installed and not switched off."""
+    """Skip unless the compiled loops can run here: numba installed and not switched off
+    (by BACKPROP_LAB_NO_NUMBA, or by NUMBA_DISABLE_JIT, under which they would be Python)."""
     pytest.importorskip("numba")
     if _kernels._disabled():
         pytest.skip("BACKPROP_LAB_NO_NUMBA is set: only numpy's code runs")
+    if _kernels.kernel("adam") is None:
+        pytest.skip("NUMBA_DISABLE_JIT is set: only numpy's code runs")
 
 
 def twin_nets(dtype):
@@ -52,8 +56,19 @@ def twin_nets(dtype):
     return make(), make()
 
 
+@functools.cache
+def _numpy_only_class(cls):
+    class NumpyOnly(cls):
+        def _update(self, i, param, grad):  # an override: the compiled twin is never used
+            super()._update(i, param, grad)
+    return NumpyOnly
+
+
 def numpy_only(opt):
-    opt._kernel_for = lambda *arrays: None  # the instance attribute hides the method
+    """``opt``, made to run numpy's code on every parameter: its class becomes a subclass
+    that overrides ``_update`` (with the same rule), so ``_kernels.twin_of`` finds no twin."""
+    opt.__class__ = _numpy_only_class(type(opt))
+    assert _kernels.twin_of(type(opt)) is None
     return opt
 
 
@@ -94,24 +109,25 @@ def gradients(step, net, dtype):
     return out
 
 
-def run_twins(make, dtype, n_steps=10):
+def run_twins(make, dtype, monkeypatch, n_steps=10):
     """Step both twins ``n_steps`` times, compare all arrays after each step, and return the
     sizes of the parameters the kernel updated."""
     fast_net, ref_net = twin_nets(dtype)
     fast, ref = make(fast_net), numpy_only(make(ref_net))
     sizes = []
+    kernel = _kernels.kernel
 
-    def spying(*arrays):
-        kernel = type(fast)._kernel_for(fast, *arrays)
-        if kernel is None:
+    def spying(name):
+        loop = kernel(name)
+        if loop is None:
             return None
 
         def spy(*args):
             sizes.append(args[0].size)
-            return kernel(*args)
+            return loop(*args)
         return spy
 
-    fast._kernel_for = spying
+    monkeypatch.setattr(_kernels, "kernel", spying)
     with np.errstate(all="ignore"):  # steps 5 and 7 overflow and make NaN on purpose
         for step in range(n_steps):
             if step in (4, 6):  # a schedule changes the rate between steps, once to 0
@@ -131,9 +147,9 @@ def run_twins(make, dtype, n_steps=10):
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("name", OPTIMIZERS)
-def test_compiled_update_equals_numpy_update_bit_for_bit(name, dtype):
+def test_compiled_update_equals_numpy_update_bit_for_bit(name, dtype, monkeypatch):
     require_compiled()
-    sizes = run_twins(OPTIMIZERS[name], dtype)
+    sizes = run_twins(OPTIMIZERS[name], dtype, monkeypatch)
     assert sizes == [BIG[0] * BIG[1]] * 10  # only the big weight matrix, once per step
 
 
@@ -144,13 +160,14 @@ def test_the_kernels_python_source_equals_numpy_without_numba(name, dtype, monke
     """The functions numba compiles, run as plain Python on numpy scalars, give the same bits:
     the kernels' arithmetic is checked even where numba is not installed."""
     monkeypatch.setattr(_kernels, "_compiled", dict(_kernels._SOURCES))
-    assert run_twins(OPTIMIZERS[name], dtype, n_steps=8) == [BIG[0] * BIG[1]] * 8
+    assert run_twins(OPTIMIZERS[name], dtype, monkeypatch, n_steps=8) == [BIG[0] * BIG[1]] * 8
 
 
 @pytest.mark.parametrize("value, disabled", [("1", True), ("yes", True), ("0", False),
                                              ("", False)])
 def test_backprop_lab_no_numba_switches_the_kernels_off(monkeypatch, value, disabled):
-    pytest.importorskip("numba")
+    numba = pytest.importorskip("numba")
+    monkeypatch.setattr(numba.config, "DISABLE_JIT", False)  # even under NUMBA_DISABLE_JIT=1
     monkeypatch.setenv("BACKPROP_LAB_NO_NUMBA", value)
     monkeypatch.setattr(_kernels, "_compiled", {})
     assert (_kernels.kernel("sgd") is None) is disabled
@@ -166,7 +183,7 @@ def test_without_numba_the_numpy_code_runs(monkeypatch, name):
         layer.grads["W"][...] = 1.0
     opt.step()
     ref.step()
-    assert _kernels._compiled[opt._KERNEL] is None
+    assert _kernels._compiled[_kernels.twin_of(type(opt))] is None
     W = net.layers[0].params["W"]
     np.testing.assert_array_equal(W, ref_net.layers[0].params["W"])
     assert not np.array_equal(W, twin_nets(np.float64)[0].layers[0].params["W"])  # it moved
@@ -194,18 +211,19 @@ def test_arrays_the_kernel_cannot_take_fall_back_to_numpy():
     require_compiled()
     opt = Adam(twin_nets(np.float64)[0])
     big = np.zeros(BIG)
-    assert opt._kernel_for(big, big, big, big) is _kernels.kernel("adam")
-    assert opt._kernel_for(np.zeros((10, 10)), np.zeros((10, 10))) is None  # small
-    assert opt._kernel_for(big, big, np.zeros(10)) is None  # state of another shape
-    assert opt._kernel_for(big, big, np.zeros((BIG[0], 2 * BIG[1]))) is None
-    assert opt._kernel_for(np.asfortranarray(big), big) is None
-    assert opt._kernel_for(big, big[:, ::-1]) is None
-    assert opt._kernel_for(big, big.astype(np.float32)) is None
-    assert opt._kernel_for(big.astype(np.float16), big.astype(np.float16)) is None
+    kernel_for = functools.partial(_kernels.kernel_for, opt)
+    assert kernel_for(big, big, big, big) is _kernels.kernel("adam")
+    assert kernel_for(np.zeros((10, 10)), np.zeros((10, 10))) is None  # small
+    assert kernel_for(big, big, np.zeros(10)) is None  # state of another shape
+    assert kernel_for(big, big, np.zeros((BIG[0], 2 * BIG[1]))) is None
+    assert kernel_for(np.asfortranarray(big), big) is None
+    assert kernel_for(big, big[:, ::-1]) is None
+    assert kernel_for(big, big.astype(np.float32)) is None
+    assert kernel_for(big.astype(np.float16), big.astype(np.float16)) is None
     frozen = big.copy()
     frozen.flags.writeable = False
-    assert opt._kernel_for(frozen, big) is None  # a read-only parameter
-    assert opt._kernel_for(big, frozen) is not None  # the gradient is only read
+    assert kernel_for(frozen, big) is None  # a read-only parameter
+    assert kernel_for(big, frozen) is not None  # the gradient is only read
 
 
 @pytest.mark.parametrize("name", ["adam", "momentum", "rmsprop-momentum-weight-decay"])
@@ -237,9 +255,10 @@ def test_a_subclass_that_changes_the_update_runs_its_own_code():
     net.layers[0].grads["W"][...] = 100.0
     ClippedSGD(net, lr=0.1).step()
     np.testing.assert_allclose(before - W, 0.1)  # clipped to 1, times lr
-    assert ClippedSGD(net, lr=0.1)._kernel_for(W, W) is None
+    assert _kernels.kernel_for(ClippedSGD(net, lr=0.1), W, W) is None
+    assert _kernels.twin_of(ClippedSGD) is None and _kernels.twin_of(PlainSubclass) == "sgd"
     if _kernels.kernel("sgd") is not None:
-        assert PlainSubclass(net, lr=0.1)._kernel_for(W, W) is _kernels.kernel("sgd")
+        assert _kernels.kernel_for(PlainSubclass(net, lr=0.1), W, W) is _kernels.kernel("sgd")
 
 
 def test_numba_disable_jit_means_numpys_code(monkeypatch):
@@ -249,3 +268,95 @@ def test_numba_disable_jit_means_numpys_code(monkeypatch):
     monkeypatch.setattr(numba.config, "DISABLE_JIT", True)
     monkeypatch.setattr(_kernels, "_compiled", {})
     assert _kernels.kernel("adam") is None
+
+
+# -- the dispatch (_kernels.update, twin_of), which optim.py only calls -----------------------
+
+def test_twin_of_names_the_loop_of_each_optimizer_and_of_subclasses_that_keep_the_rule():
+    from backprop_lab import Optimizer
+
+    class KeepsTheRule(Adam):
+        pass
+
+    class ChangesTheRule(RMSProp):
+        def _update(self, i, param, grad):
+            super()._update(i, param, 2 * grad)
+
+    class KeepsTheChangedRule(ChangesTheRule):
+        pass
+
+    class OwnRule(Optimizer):
+        def _update(self, i, param, grad):
+            param -= self.lr * np.sign(grad)
+
+    assert [_kernels.twin_of(c) for c in (SGD, RMSProp, Adam)] == ["sgd", "rmsprop", "adam"]
+    assert _kernels.twin_of(KeepsTheRule) == "adam"
+    assert _kernels.twin_of(ChangesTheRule) is None
+    assert _kernels.twin_of(KeepsTheChangedRule) is None
+    assert _kernels.twin_of(OwnRule) is None
+    assert _kernels.twin_of(Optimizer) is None
+
+
+def test_step_asks_kernels_once_per_parameter_and_runs_the_rule_when_refused(monkeypatch):
+    """Optimizer.step's one call into _kernels: update(opt, i, param, grad) for each
+    parameter, in order; where it answers False, the numpy rule runs (here: everywhere)."""
+    net, ref_net = twin_nets(np.float32)
+    opt, ref = OPTIMIZERS["nesterov-weight-decay"](net), numpy_only(
+        OPTIMIZERS["nesterov-weight-decay"](ref_net))
+    asked = []
+
+    def refuse(o, i, param, grad):
+        asked.append((o, i, param.shape))
+        return False
+
+    monkeypatch.setattr(_kernels, "update", refuse)
+    for n in (net, ref_net):
+        for _, _, g in n.named_parameters():
+            g[...] = 0.5
+    opt.step()
+    ref.step()
+    assert [a for a in asked if a[0] is opt] == [(opt, i, p.shape)
+                                                 for i, p in enumerate(net.parameters())]
+    for a, b in zip(net.parameters(), ref_net.parameters(), strict=True):
+        assert_same_bits(a, b)
+
+
+def test_update_takes_only_large_parameters_of_optimizers_with_a_twin():
+    from backprop_lab import Optimizer
+
+    class SignSGD(Optimizer):  # a rule of one's own: no compiled twin
+        def _update(self, i, param, grad):
+            param -= self.lr * np.sign(grad)
+
+    net = twin_nets(np.float64)[0]
+    W, dW = net.layers[0].params["W"], net.layers[0].grads["W"]
+    b, db = net.layers[0].params["b"], net.layers[0].grads["b"]
+    dW[...] = -3.0
+    assert _kernels.update(Adam(net), 1, b, db) is False  # small: numpy's code
+    before = W.copy()
+    assert _kernels.update(SignSGD(net, lr=0.1), 0, W, dW) is False
+    np.testing.assert_array_equal(W, before)  # refused without touching anything
+    opt = SignSGD(net, lr=0.1)
+    opt.step()
+    np.testing.assert_array_equal(W, before + 0.1)  # its own rule ran on the large W
+    if _kernels.kernel("sgd") is not None:
+        assert _kernels.update(SGD(net, lr=0.5), 0, W, dW) is True
+        np.testing.assert_array_equal(W, before + 0.1 + 1.5)
+
+
+def test_optim_holds_the_rules_and_no_dispatch():
+    """The compiled-kernel dispatch lives in _kernels; optim.py only calls _kernels.update."""
+    import ast
+    import inspect
+
+    from backprop_lab import optim
+
+    tree = ast.parse(inspect.getsource(optim))
+    imported = {alias.name for node in ast.walk(tree)
+                if isinstance(node, ast.Import | ast.ImportFrom) for alias in node.names}
+    names = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
+    uses = [node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name) and node.value.id == "_kernels"]
+    assert not {"numba", "functools"} & imported
+    assert not {"MIN_SIZE", "kernel", "kernel_for", "twin_of"} & (names | set(uses))
+    assert uses == ["update"]  # Optimizer.step's one call

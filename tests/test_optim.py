@@ -315,3 +315,94 @@ def test_zero_grad_clears_the_same_arrays_in_place():
     opt.zero_grad()
     assert net.layers[0].grads["W"] is held
     assert not held.any()
+
+
+# -- the rules as the book prints them, the options as declared ------------------------------
+
+def test_sgd_rule_is_short_enough_for_the_book_to_print():
+    """book/learning_rate.ipynb prints inspect.getsource(SGD._update): at most 76 characters a
+    line (the output box), and short enough to read as the rule."""
+    import inspect
+
+    lines = inspect.getsource(SGD._update).splitlines()
+    assert max(len(line) for line in lines) <= 76
+    assert len(lines) <= 20
+    source = "\n".join(lines)
+    for step in ("b *= self.momentum", "b += g", "param -= self.lr * g"):
+        assert step in source
+
+
+@pytest.mark.parametrize("cls", [SGD, RMSProp, Adam])
+def test_every_option_is_declared_and_checked(cls):
+    """The constructor's options are exactly the class's _OPTIONS table, and each entry
+    checks its own option (a string is refused, naming the option)."""
+    import inspect
+
+    options = [p for p in inspect.signature(cls).parameters if p not in ("net", "lr")]
+    assert options == list(cls._OPTIONS)
+    for name in options:
+        with pytest.raises(TypeError, match=rf"{cls.__name__}\(\) expected {name} to be"):
+            cls(small_net(), **{name: "0.5"})
+
+
+def test_hand_formulas_of_nesterov_rmsprop_and_adam_with_weight_decay():
+    """Two steps of each rule against the formulas of the docstrings, in float64."""
+    g1, g2 = np.array([[0.5, -2.0]]), np.array([[-1.0, 0.25]])
+    lr, mu, wd = 0.1, 0.9, 0.01
+
+    def run(make):
+        net = Network([Dense(1, 2, init="zeros")])
+        net.layers[0].params["W"][...] = [[1.0, -1.0]]
+        opt = make(net)
+        for g in (g1, g2):
+            net.layers[0].grads["W"][...] = g
+            opt.step()
+        return net.layers[0].params["W"]
+
+    w = np.array([[1.0, -1.0]])
+    d = g1 + wd * w
+    b = d
+    w = w - lr * (d + mu * b)
+    d = g2 + wd * w
+    b = mu * b + d
+    w = w - lr * (d + mu * b)
+    got = run(lambda n: SGD(n, lr=lr, momentum=mu, nesterov=True, weight_decay=wd))
+    np.testing.assert_allclose(got, w, rtol=1e-15)
+
+    alpha, eps = 0.9, 1e-6
+    w, v, b = np.array([[1.0, -1.0]]), 0.0, 0.0
+    for g in (g1, g2):
+        d = g + wd * w
+        v = alpha * v + (1 - alpha) * d**2
+        b = mu * b + d / (np.sqrt(v) + eps)
+        w = w - lr * b
+    got = run(lambda n: RMSProp(n, lr=lr, alpha=alpha, eps=eps, momentum=mu, weight_decay=wd))
+    np.testing.assert_allclose(got, w, rtol=1e-14)
+
+    beta1, beta2 = 0.8, 0.95
+    w, m, v = np.array([[1.0, -1.0]]), 0.0, 0.0
+    for t, g in enumerate((g1, g2), start=1):
+        d = g + wd * w
+        m = beta1 * m + (1 - beta1) * d
+        v = beta2 * v + (1 - beta2) * d**2
+        w = w - lr * (m / (1 - beta1**t)) / (np.sqrt(v / (1 - beta2**t)) + eps)
+    got = run(lambda n: Adam(n, lr=lr, betas=(beta1, beta2), eps=eps, weight_decay=wd))
+    np.testing.assert_allclose(got, w, rtol=1e-13)
+
+
+def test_an_option_a_subclass_did_not_declare_is_a_clear_error():
+    from backprop_lab import Optimizer
+
+    class Clipped(Optimizer):
+        _OPTIONS = {"clip": lambda value, name, who: float(value)}
+
+        def __init__(self, net, lr=0.1, clip=1.0, **options):
+            super().__init__(net, lr, clip=clip, **options)
+
+        def _update(self, i, param, grad):
+            param -= self.lr * np.clip(grad, -self.clip, self.clip)
+
+    assert Clipped(small_net(), clip=2).clip == 2.0
+    with pytest.raises(TypeError, match=r"Clipped\(\) got the option 'decay', which "
+                                        r"Clipped._OPTIONS does not declare"):
+        Clipped(small_net(), decay=0.1)
