@@ -785,8 +785,8 @@ class Value:
             for z in reversed(topo):
                 if z._prev:  # a leaf has no inputs to pass on to
                     dxs = z._op.backward(z, z.grad)  # dL/dx = dz/dx * dL/dz
-                    for i, x in enumerate(z._prev):
-                        x.grad += dxs[i]
+                    for x, dx in zip(z._prev, dxs, strict=True):
+                        x.grad += dx
         except ArithmeticError:  # an infinite slope, e.g. of x ** 0.5 at 0
             _restore(topo, saved)
             raise _infinite_derivative(z) from None
