@@ -5,31 +5,18 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+# the small network, data and backward pass the torch reference values were made with
+from torch_reference.cases import backward, small_net
+from torch_reference.cases import small_data as data
+
 from backprop_lab import (
     SGD,
     Adam,
     Dense,
     Network,
     RMSProp,
-    SoftmaxCrossEntropy,
-    Tanh,
     get_optimizer,
 )
-
-
-def small_net(dtype=np.float64):
-    return Network([Dense(4, 5, rng=0, dtype=dtype), Tanh(), Dense(5, 3, rng=1, dtype=dtype)])
-
-
-def data(dtype=np.float64):
-    rng = np.random.default_rng(0)
-    return rng.normal(size=(8, 4)).astype(dtype), rng.integers(0, 3, size=8)
-
-
-def backward(net, X, y):
-    loss = SoftmaxCrossEntropy()
-    loss.forward(net.forward(X), y)
-    net.backward(loss.backward(), input_grad=False)
 
 
 def snapshot(net):
