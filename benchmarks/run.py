@@ -352,18 +352,16 @@ def bench_import():
 
 
 # Runs in a chapter's kernel after the chapter: every InteractiveFigure and Animation alive in
-# it, found by type (tests/test_chapter_figures.py does the same), is moved 15 times across
+# it, found by type (``_bpl_figures()``: tests/chapters.py's FIND_FIGURES, which
+# tests/test_chapter_figures.py uses too), is moved 15 times across
 # its controls' values; prints, per figure, its name (if bound to one) and the median time of
 # one live callback (compute + redraw).
 CALLBACK_PROBE = r"""
 def _bpl_callbacks():
-    import gc, json, statistics, time
-    from backprop_lab.widgets import Animation, InteractiveFigure
-    names = {id(v): k for k, v in list(globals().items())
-             if isinstance(v, (InteractiveFigure, Animation)) and not k.startswith("_")}
-    figures = {id(o): o for o in gc.get_objects() if isinstance(o, (InteractiveFigure, Animation))}
+    import statistics, time
+
     result = []
-    for k, fig in enumerate(figures.values()):
+    for name, fig in _bpl_figures():
         fig.widget  # built outside the timing
         times = []
         for i in range(15):
@@ -372,8 +370,7 @@ def _bpl_callbacks():
             t0 = time.perf_counter()
             fig.set_value(control.name, values[(i * 7 + 3) % len(values)])
             times.append(time.perf_counter() - t0)
-        result.append([names.get(id(fig), f"unnamed {type(fig).__name__} {k}"),
-                       statistics.median(times)])
+        result.append([name, statistics.median(times)])
     return result
 print("BPL-CALLBACKS " + __import__("json").dumps(_bpl_callbacks()))
 """
@@ -390,25 +387,11 @@ def chapter_pages():
 def run_chapter(path: Path) -> tuple[float, list[tuple[str, float]]]:
     """(seconds to execute the notebook in a new kernel, kernel start included, and
     [(figure, median seconds of one live callback)] for every figure it creates)."""
-    import json
+    import chapters
 
-    import nbformat
-    from nbclient import NotebookClient
-
-    notebook = nbformat.read(path, as_version=4)
-    t = time.perf_counter()
-    client = NotebookClient(notebook, timeout=120, kernel_name="python3",
-                            resources={"metadata": {"path": str(path.parent)}})
-    with client.setup_kernel():
-        for i, cell in enumerate(notebook.cells):
-            client.execute_cell(cell, i)
-        elapsed = time.perf_counter() - t
-        probe = nbformat.v4.new_code_cell(CALLBACK_PROBE)
-        notebook.cells.append(probe)  # nbclient writes outputs back into the notebook
-        client.execute_cell(probe, len(notebook.cells) - 1)
-    text = "".join(o.get("text", "") for o in probe.outputs if o.get("name") == "stdout")
-    line = next(x for x in text.splitlines() if x.startswith("BPL-CALLBACKS "))
-    return elapsed, [tuple(x) for x in json.loads(line.removeprefix("BPL-CALLBACKS "))]
+    _, elapsed, callbacks = chapters.execute_with_probe(path, CALLBACK_PROBE, "BPL-CALLBACKS",
+                                                        timeout=120)
+    return elapsed, [tuple(x) for x in callbacks]
 
 
 def bench_chapters():

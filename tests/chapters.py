@@ -108,3 +108,68 @@ def notebooks_not_in_toc(root: Path = ROOT) -> list[str]:
 
 PAGES: list[Page] = pages()
 NOTEBOOKS: list[Page] = notebooks()
+
+
+# -- running a chapter in a kernel, then code that looks at what it created --------------------
+
+#: Defines ``_bpl_figures()`` in the chapter's kernel: every ``InteractiveFigure`` and
+#: ``Animation`` the chapter created, found by type (also those displayed but bound to no name),
+#: as ``(name, figure)`` pairs sorted by name; an unnamed one is "unnamed <type> <k>".
+FIND_FIGURES = r'''
+def _bpl_figures():
+    import gc
+    from backprop_lab.widgets import Animation, InteractiveFigure
+
+    names = {}
+    for key, value in list(globals().items()):
+        if isinstance(value, (InteractiveFigure, Animation)) and not key.startswith("_"):
+            names.setdefault(id(value), key)
+    found = {}
+    for obj in gc.get_objects():  # also the figures displayed but bound to no name
+        if isinstance(obj, (InteractiveFigure, Animation)):
+            found[id(obj)] = obj
+    figures = sorted(found.values(), key=lambda f: names.get(id(f), "~"))
+    return [(names.get(id(f), f"unnamed {type(f).__name__} {k}"), f)
+            for k, f in enumerate(figures)]
+'''
+
+
+def execute_with_probe(path: Path, probe: str, tag: str, timeout: int = 180):
+    """Execute the notebook at ``path`` in a new kernel, then ``probe`` (code run after the
+    chapter, with :data:`FIND_FIGURES` defined, that prints one line ``<tag> <json>``).
+
+    Returns ``(executed notebook without the probe, seconds to run the chapter including the
+    kernel's start, the decoded json)``. Used by ``test_chapter_figures.py`` and
+    ``benchmarks/run.py``.
+    """
+    import concurrent.futures
+    import json
+    import time
+
+    import nbclient
+    import nbformat
+
+    notebook = nbformat.read(path, as_version=4)
+    n_cells = len(notebook.cells)
+    probe_cell = nbformat.v4.new_code_cell(FIND_FIGURES + probe)
+    notebook.cells.append(probe_cell)  # nbclient stores each result back into notebook.cells
+    client = nbclient.NotebookClient(notebook, timeout=timeout, kernel_name="python3",
+                                     resources={"metadata": {"path": str(path.parent)}})
+
+    def execute() -> float:
+        t = time.perf_counter()
+        with client.setup_kernel():
+            for index, cell in enumerate(notebook.cells[:n_cells]):
+                client.execute_cell(cell, index)
+            elapsed = time.perf_counter() - t
+            client.execute_cell(probe_cell, n_cells)
+        return elapsed
+
+    # In a thread of its own: nbclient drives its own asyncio loop, and the session's browser
+    # tests keep Playwright's sync-API loop in the main thread; the two must not share one.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        elapsed = pool.submit(execute).result()
+    notebook.cells.pop()
+    text = "".join(o.get("text", "") for o in probe_cell.outputs if o.get("name") == "stdout")
+    line = next(x for x in text.splitlines() if x.startswith(tag + " "))
+    return notebook, elapsed, json.loads(line.removeprefix(tag + " "))

@@ -147,4 +147,6 @@ def test_make_bench_covers_every_page_of_the_toc(bench):
 
     assert [p.docname for p in bench.chapter_pages()] == chapters.toc_docnames()
     assert "book/learning_rate" in [p.docname for p in bench.chapter_pages() if p.is_notebook]
-    assert "gc.get_objects()" in bench.CALLBACK_PROBE  # figures found by type, not by name
+    # figures found by type, not by name: the probe walks the figures FIND_FIGURES finds
+    assert "_bpl_figures()" in bench.CALLBACK_PROBE
+    assert "gc.get_objects()" in chapters.FIND_FIGURES

@@ -21,9 +21,7 @@ What a chapter must at least contain (so that a figure lost in an edit fails her
 from __future__ import annotations
 
 import base64
-import concurrent.futures
 import io
-import json
 import re
 
 import chapters
@@ -32,7 +30,6 @@ import pytest
 from players import data_of
 
 nbformat = pytest.importorskip("nbformat")
-nbclient = pytest.importorskip("nbclient")
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 PLAYER_ID = re.compile(r'class="bpl-player"[^>]*data-bpl-id="([0-9a-f]+)"')
@@ -50,24 +47,14 @@ EXPECTED = {
 # values now set.
 PROBE = r'''
 def _bpl_probe():
-    import gc, hashlib, json, re, time
-    from backprop_lab.widgets import Animation, InteractiveFigure
+    import hashlib, re, time
 
-    names = {}
-    for key, value in list(globals().items()):
-        if isinstance(value, (InteractiveFigure, Animation)) and not key.startswith("_"):
-            names.setdefault(id(value), key)
-    found = {}
-    for obj in gc.get_objects():  # also the figures displayed but bound to no name
-        if isinstance(obj, (InteractiveFigure, Animation)):
-            found[id(obj)] = obj
     sha = lambda b: hashlib.sha1(b).hexdigest()
     report = []
-    for k, fig in enumerate(sorted(found.values(), key=lambda f: names.get(id(f), "~"))):
+    for name, fig in _bpl_figures():
         pid = re.search(r'data-bpl-id="([0-9a-f]+)"', fig.to_html()).group(1)
-        entry = {"name": names.get(id(fig), f"unnamed {type(fig).__name__} {k}"),
-                 "kind": type(fig).__name__, "id": pid, "caption": fig.caption or "",
-                 "moves": []}
+        entry = {"name": name, "kind": type(fig).__name__, "id": pid,
+                 "caption": fig.caption or "", "moves": []}
         for control in fig.controls:
             widget = fig.control_widgets[control.name]
             values = list(control.values)
@@ -91,37 +78,11 @@ print("BPL-PROBE " + __import__("json").dumps(_bpl_probe()))
 '''
 
 
-def execute_with_probe(path, timeout=180):
-    """Execute the notebook at ``path`` in a fresh kernel, then the probe; returns
-    (executed notebook, probe report). Shared with benchmarks/run.py's callback timing."""
-    notebook = nbformat.read(path, as_version=4)
-    client = nbclient.NotebookClient(
-        notebook, timeout=timeout, kernel_name="python3",
-        resources={"metadata": {"path": str(path.parent)}},
-    )
-    probe = nbformat.v4.new_code_cell(PROBE)
-    notebook.cells.append(probe)  # nbclient stores each result back into notebook.cells
-
-    def execute():
-        with client.setup_kernel():
-            for index, cell in enumerate(notebook.cells):
-                client.execute_cell(cell, index)
-
-    # In a thread of its own: nbclient drives its own asyncio loop, and the session's browser
-    # tests keep Playwright's sync-API loop in the main thread; the two must not share one.
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        pool.submit(execute).result()
-    notebook.cells.pop()
-    text = "".join(o.get("text", "") for o in probe.outputs if o.get("name") == "stdout")
-    line = next(x for x in text.splitlines() if x.startswith("BPL-PROBE "))
-    return notebook, json.loads(line.removeprefix("BPL-PROBE "))
-
-
 @pytest.fixture(scope="module", params=chapters.NOTEBOOKS, ids=lambda p: p.name)
 def chapter(request):
     page = request.param
     assert page.path is not None, f"{page.docname} is in _toc.yml but its file is missing"
-    notebook, report = execute_with_probe(page.path)
+    notebook, _, report = chapters.execute_with_probe(page.path, PROBE, "BPL-PROBE")
     return page, notebook, report
 
 

@@ -12,20 +12,11 @@ import weakref
 
 import numpy as np
 import pytest
+from test_autodiff import numeric_grad  # the central difference the Value tests use
 
 from backprop_lab import scalar_nn
 from backprop_lab.autodiff import Value
 from backprop_lab.scalar_nn import MLP, Neuron, ScalarLayer
-
-
-def numeric_grad(f, xs, i):
-    """Central difference of the float function ``f(list)`` in coordinate ``i``."""
-    h = 1e-6 * max(1.0, abs(xs[i]))
-    up = list(xs)
-    down = list(xs)
-    up[i] += h
-    down[i] -= h
-    return (f(up) - f(down)) / (2.0 * h)
 
 
 def test_mlp_shapes_and_parameters():
