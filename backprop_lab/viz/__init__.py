@@ -16,9 +16,11 @@ The package is grouped by the kind of thing a figure draws; a module per kind:
   (log) axes and ticks (:func:`fixed_ticks`, :func:`log_axis`);
 * :mod:`~backprop_lab.viz.curves`: loss curves, learning-rate sweeps, schedules;
 * :mod:`~backprop_lab.viz.landscapes`: loss surfaces and optimizer trajectories;
+* :mod:`~backprop_lab.viz.graphs`: computational graphs of a ``Value`` (:func:`plot_graph`,
+  :func:`graph_layout`);
 * ``_checks``: the input checks they share (private).
 
-Modules to come with their chapters: ``graphs`` (computational graphs), ``networks``
+Modules to come with their chapters: ``networks``
 (layer diagrams, per-layer statistics) and ``classifiers`` (decision regions, confusion
 matrices, digit grids). A new kind of figure gets a new module of at most about 600
 lines; every public function is re-exported here, so a chapter writes
@@ -47,6 +49,7 @@ Examples
 from __future__ import annotations
 
 from backprop_lab.viz.curves import plot_loss_curves, plot_lr_sweep, plot_schedules
+from backprop_lab.viz.graphs import graph_layout, plot_graph
 from backprop_lab.viz.landscapes import plot_loss_surface, plot_trajectory
 from backprop_lab.viz.style import (
     COLORS,
@@ -73,6 +76,8 @@ __all__ = [
     "plot_loss_curves",
     "plot_lr_sweep",
     "plot_schedules",
+    "graph_layout",
+    "plot_graph",
     "value_badge",
     "fixed_ticks",
     "log_axis",
