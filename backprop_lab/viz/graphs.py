@@ -214,8 +214,13 @@ def plot_graph(
         k = seen.get((c, p), 0)
         seen[(c, p)] = k + 1
         n_same = sum(1 for e in edges if e == (c, p))
-        rad = 0.0 if n_same == 1 else (0.25 if k == 0 else -0.25)
         (x0, y0), (x1, y1) = pos[c], pos[p]
+        if n_same > 1:
+            rad = 0.25 if k == 0 else -0.25
+        elif x1 - x0 > 1.5:  # an edge that skips a layer bows around its boxes
+            rad = -0.25 if y0 >= y1 else 0.25
+        else:
+            rad = 0.0
         is_hot = (c, p) in hot_edges
         ax.add_patch(FancyArrowPatch(
             (x0 + _BOX_W / 2, y0), (x1 - _BOX_W / 2, y1),
@@ -230,9 +235,9 @@ def plot_graph(
         elif isinstance(edge_labels, dict):
             text = edge_labels.get((c, p))
         if text:
-            # the middle of the arrow, nudged off the line like the arc
-            xm, ym = (x0 + x1) / 2, (y0 + y1) / 2
-            ym += rad * (x1 - x0) * 0.5
+            # the middle of the arrow (of the arc: matplotlib's arc3 bends by rad)
+            xm = (x0 + x1) / 2 + rad * (y1 - y0) / 2
+            ym = (y0 + y1) / 2 - rad * (x1 - x0) / 2
             ax.text(xm, ym, text, ha="center", va="center", fontsize=fontsize - 1,
                     color=red if is_hot else black, zorder=4,
                     bbox={"boxstyle": "round,pad=0.15", "facecolor": "white",
