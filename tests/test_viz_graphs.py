@@ -56,8 +56,8 @@ def test_plot_graph_draws_a_box_per_node_and_an_arrow_per_edge(ax):
     f, (x, *_rest) = cs231n()
     f.backward()
     viz.plot_graph(f, ax=ax)
-    boxes = [p for p in ax.patches if isinstance(p, FancyBboxPatch)]
-    arrows = [p for p in ax.patches if isinstance(p, FancyArrowPatch)]
+    boxes = [p for p in ax.get_children() if isinstance(p, FancyBboxPatch)]
+    arrows = [p for p in ax.get_children() if isinstance(p, FancyArrowPatch)]
     assert len(boxes) == 5 and len(arrows) == 4
     assert "x\ndata -2\ngrad -4" in texts(ax)
     assert "f = *\ndata -12\ngrad 1" in texts(ax)
@@ -67,7 +67,7 @@ def test_plot_graph_draws_a_box_per_node_and_an_arrow_per_edge(ax):
 def test_a_node_used_twice_gets_two_arrows(ax):
     a = Value(3.0, label="a")
     viz.plot_graph(a * a, ax=ax, show_grad=False)
-    arrows = [p for p in ax.patches if isinstance(p, FancyArrowPatch)]
+    arrows = [p for p in ax.get_children() if isinstance(p, FancyArrowPatch)]
     assert len(arrows) == 2
     assert "a\ndata 3" in texts(ax)
 
@@ -82,7 +82,8 @@ def test_edge_labels_local_and_custom(ax):
                    highlight_edges=[(q, f)], wrong=[x])
     assert "-4 × 1" in texts(ax2)
     assert any(t.endswith("✗") for t in texts(ax2))
-    hot = [p for p in ax2.patches if isinstance(p, FancyArrowPatch) and p.get_linewidth() > 2]
+    hot = [p for p in ax2.get_children()
+           if isinstance(p, FancyArrowPatch) and p.get_linewidth() > 2]
     assert len(hot) == 1
 
 

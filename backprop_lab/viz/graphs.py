@@ -15,6 +15,8 @@ gradient. First used in chapter "The chain rule on a computational graph".
 
 from __future__ import annotations
 
+import math
+
 import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
@@ -222,7 +224,7 @@ def plot_graph(
         else:
             rad = 0.0
         is_hot = (c, p) in hot_edges
-        ax.add_patch(FancyArrowPatch(
+        ax.add_artist(FancyArrowPatch(
             (x0 + _BOX_W / 2, y0), (x1 - _BOX_W / 2, y1),
             arrowstyle="-|>", mutation_scale=10, shrinkA=0, shrinkB=0,
             connectionstyle=f"arc3,rad={rad}", linewidth=2.6 if is_hot else 1.0,
@@ -235,18 +237,19 @@ def plot_graph(
         elif isinstance(edge_labels, dict):
             text = edge_labels.get((c, p))
         if text:
-            # the middle of the arrow (of the arc: matplotlib's arc3 bends by rad)
-            xm = (x0 + x1) / 2 + rad * (y1 - y0) / 2
-            ym = (y0 + y1) / 2 - rad * (x1 - x0) / 2
+            # the middle of the arrow (of the arc: matplotlib's arc3 bends by rad), moved
+            # a little to the left of the direction of travel, off the line
+            dx, dy = x1 - x0, y1 - y0
+            norm = math.hypot(dx, dy)
+            xm = (x0 + x1) / 2 + rad * dy / 2 - 0.07 * dy / norm
+            ym = (y0 + y1) / 2 - rad * dx / 2 + 0.07 * dx / norm
             ax.text(xm, ym, text, ha="center", va="center", fontsize=fontsize - 1,
-                    color=red if is_hot else black, zorder=4,
-                    bbox={"boxstyle": "round,pad=0.15", "facecolor": "white",
-                          "edgecolor": "none", "alpha": 0.9})
+                    color=red if is_hot else black, zorder=4)
 
     for v in nodes:
         x, y = pos[v]
         is_hot, is_bad = v in hot, v in bad
-        ax.add_patch(FancyBboxPatch(
+        ax.add_artist(FancyBboxPatch(
             (x - _BOX_W / 2, y - _BOX_H / 2), _BOX_W, _BOX_H,
             boxstyle="round,pad=0.0,rounding_size=0.06",
             facecolor="#FFF4DC" if is_hot else ("#EAF3FA" if v.children else "white"),
