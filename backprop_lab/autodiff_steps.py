@@ -144,6 +144,7 @@ def reverse_sweep(root: Value, *, accumulate: bool = True) -> list[Step]:
         raise TypeError(
             f"reverse_sweep expected accumulate to be True or False, got {accumulate!r}."
         )
+    # the sweep itself (chapter "The chain rule" prints from this line)
     nodes, _ = root.graph()
     for v in nodes:
         v.grad = 0.0
@@ -161,8 +162,8 @@ def reverse_sweep(root: Value, *, accumulate: bool = True) -> list[Step]:
             before.append(x.grad)
             x.grad = x.grad + dx if accumulate else dx
             after.append(x.grad)
-        steps.append(Step(z, upstream, z.children, local, products, tuple(before),
-                          tuple(after)))
+        steps.append(Step(z, upstream, z.children, local, products,
+                          tuple(before), tuple(after)))
     return steps
 
 

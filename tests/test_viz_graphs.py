@@ -87,6 +87,15 @@ def test_edge_labels_local_and_custom(ax):
     assert len(hot) == 1
 
 
+def test_limits_default_to_half_a_unit_around_the_nodes(ax):
+    f, _ = cs231n()
+    viz.plot_graph(f, ax=ax)
+    assert ax.get_xlim() == (-0.5, 2.5) and ax.get_ylim() == (-1.0, 1.0)
+    ax2 = Figure().subplots()
+    viz.plot_graph(f, ax=ax2, xlim=(-1, 4), ylim=(-2, 2))
+    assert ax2.get_xlim() == (-1, 4) and ax2.get_ylim() == (-2, 2)
+
+
 def test_errors(ax):
     f, _ = cs231n()
     with pytest.raises(TypeError, match="output Value"):

@@ -125,6 +125,8 @@ def plot_graph(
     fmt: str = "{:.4g}",
     fontsize: float = 9.0,
     title: str | None = None,
+    xlim: tuple | None = None,
+    ylim: tuple | None = None,
 ) -> Axes:
     r"""Draw the computational graph of ``root``: each node's name, value and gradient.
 
@@ -165,6 +167,10 @@ def plot_graph(
         Format of values, gradients and local derivatives.
     fontsize : float, default 9
     title : str, optional
+    xlim, ylim : (float, float), optional
+        The limits in layout units (layers are 1 apart, rows 1 apart); by default half a
+        unit around the nodes. Give the same span to several graphs (the frames of one
+        figure) so that their boxes and text have the same size.
 
     Returns
     -------
@@ -267,10 +273,10 @@ def plot_graph(
         ax.text(x, y, "\n".join(lines), ha="center", va="center", fontsize=fontsize,
                 linespacing=1.25, zorder=3, color=red if is_bad else black)
 
-    xs = [p[0] for p in pos.values()]
-    ys = [p[1] for p in pos.values()]
-    ax.set_xlim(min(xs) - 0.5, max(xs) + 0.5)
-    ax.set_ylim(min(ys) - 0.5, max(ys) + 0.5)
+    xs = [pos[v][0] for v in nodes]
+    ys = [pos[v][1] for v in nodes]
+    ax.set_xlim(xlim if xlim is not None else (min(xs) - 0.5, max(xs) + 0.5))
+    ax.set_ylim(ylim if ylim is not None else (min(ys) - 0.5, max(ys) + 0.5))
     ax.set_axis_off()
     if title:
         ax.set_title(title, fontsize=fontsize + 1)
