@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import math
 
-import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
 from backprop_lab.autodiff import Value
+from backprop_lab.viz._checks import _get_ax
 from backprop_lab.viz.style import PALETTE
 
 __all__ = ["graph_layout", "plot_graph"]
@@ -209,8 +209,7 @@ def plot_graph(
             "plot_graph expected edge_labels to be None, 'local' or a dict {(child, parent): "
             f"text}}, got {edge_labels!r}."
         )
-    if ax is None:
-        _, ax = plt.subplots(figsize=(7, 3.5))
+    ax = _get_ax(ax)
     hot = set(highlight)
     hot_edges = set(highlight_edges)
     bad = set(wrong)
