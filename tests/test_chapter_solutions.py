@@ -65,8 +65,20 @@ def learning_rate(printed: list[str]) -> None:
     assert "2 / lambda_max = 0.39" in printed[2]  # "2/lambda_max ~ 0.39"
 
 
+def chain_rule(printed: list[str]) -> None:
+    assert len(printed) == 5
+    assert printed[0].split() == ["-8.0", "6.0", "-4.0", "-2.0", "4.0"]  # f, a, b, c, d grads
+    assert printed[1].split() == ["18.0", "3.0"]  # three backward() calls; assigning
+    count, line = printed[2].splitlines()
+    assert int(count) == 6  # six edges in the composite sigmoid
+    composite, rule = line.split()
+    assert composite == rule
+    assert printed[3].splitlines() == ["0.0 -8.0", "12.0 -14.0"]  # wrong order, right order
+    assert printed[4].strip() == "forward: 1 sweep, reverse: 8 sweeps"
+
+
 # per chapter (its docname in _toc.yml): a check of the texts its solution blocks print
-PRINTED = {"book/learning_rate": learning_rate}
+PRINTED = {"book/learning_rate": learning_rate, "book/chain_rule": chain_rule}
 
 
 def test_every_chapter_with_printed_checks_is_in_the_toc():

@@ -20,6 +20,8 @@ The package is grouped by the kind of thing a figure draws; a module per kind:
   the input plane;
 * :mod:`~backprop_lab.viz.networks`: networks drawn as layers of units joined by weighted
   edges;
+* :mod:`~backprop_lab.viz.graphs`: computational graphs of a ``Value`` (:func:`plot_graph`,
+  :func:`graph_layout`);
 * ``_checks``: the input checks they share (private).
 
 A new kind of figure gets a new module of at most about 600
@@ -50,6 +52,7 @@ from __future__ import annotations
 
 from backprop_lab.viz.classifiers import plot_decision_regions, plot_field, plot_points
 from backprop_lab.viz.curves import plot_loss_curves, plot_lr_sweep, plot_schedules
+from backprop_lab.viz.graphs import graph_layout, plot_graph
 from backprop_lab.viz.landscapes import plot_loss_surface, plot_trajectory
 from backprop_lab.viz.networks import plot_network
 from backprop_lab.viz.style import (
@@ -81,6 +84,8 @@ __all__ = [
     "plot_decision_regions",
     "plot_field",
     "plot_network",
+    "graph_layout",
+    "plot_graph",
     "value_badge",
     "fixed_ticks",
     "log_axis",
