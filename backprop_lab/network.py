@@ -335,22 +335,27 @@ class Network:
         if not isinstance(input_grad, bool):
             raise TypeError(f"{who} expected input_grad to be True or False, got "
                             f"{input_grad!r}.")
+        # the count itself (printed by the chapter on backpropagation)
         rows, forward, backward = [], 0, 0
         for i, layer in enumerate(self.layers):
             if isinstance(layer, Dense):
                 product = int(n_samples) * layer.n_in * layer.n_out
-                # dW always; dX unless this is layer 0 and dX is not wanted, as in backward()
-                f, b = product, product * (2 if input_grad or i > 0 else 1)
+                # dW always; dX unless this is layer 0 and dX is not
+                # wanted, as in backward()
+                dX = input_grad or i > 0
+                f, b = product, product * (2 if dX else 1)
             elif layer.keeps_shape and not layer.params:
                 f = b = 0  # element-wise: no matrix product
             else:
                 raise TypeError(
-                    f"{who} counts Dense layers and element-wise activations, got "
-                    f"{layer!r} at position {i}, whose cost it does not know."
+                    f"{who} counts Dense layers and element-wise "
+                    f"activations, got {layer!r} at position {i}, "
+                    "whose cost it does not know."
                 )
             rows.append((repr(layer), f, b))
             forward, backward = forward + f, backward + b
-        return {"forward": forward, "backward": backward, "layers": rows}
+        return {"forward": forward, "backward": backward,
+                "layers": rows}
 
     # -- display ---------------------------------------------------------------------
     def summary(self) -> str:
