@@ -1,4 +1,5 @@
-r"""Checking gradients against central differences (chapter "Checking gradients").
+r"""Checking gradients against central differences (chapter "Backpropagation, layer by
+layer", section "Checking gradients").
 
 For a scalar function :math:`f(\theta)` the central difference
 
@@ -246,9 +247,9 @@ def gradcheck(
             G = check_float_array(upstream, "upstream", who, ndim=None)
             if G.shape != Y.shape:
                 raise ValueError(
-                    f"{who} expected upstream of shape {Y.shape} (the shape of the output), "
-                    f"got {G.shape}. Pass an array shaped like obj.forward(X), e.g. "
-                    f"np.ones({Y.shape})."
+                    f"{who} expected upstream of shape {Y.shape} (the "
+                    f"shape of the output), got {G.shape}. Pass an array "
+                    f"shaped like obj.forward(X), e.g. np.ones({Y.shape})."
                 )
 
         def f() -> float:

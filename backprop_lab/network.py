@@ -1,5 +1,5 @@
-r"""A network is a list of layers applied in order (chapters "The forward pass" and
-"The backward pass").
+r"""A network is a list of layers applied in order (chapters "Neurons, layers and the forward
+pass" and "Backpropagation, layer by layer").
 
 Forward: :math:`A_0 = X`, :math:`A_\ell = \text{layer}_\ell(A_{\ell-1})`, output
 :math:`\hat Y = A_L`. Backward, by the chain rule, in reverse order:
