@@ -1,4 +1,5 @@
-r"""Checking gradients against central differences (chapter "Checking gradients").
+r"""Checking gradients against central differences (chapter "Backpropagation, layer by
+layer", section "Checking gradients").
 
 For a scalar function :math:`f(\theta)` the central difference
 
@@ -111,6 +112,7 @@ def gradcheck(
     tol: float = 1e-6,
     rng=None,
     check_input: bool = True,
+    upstream=None,
 ) -> GradcheckResult:
     r"""Compare backpropagated gradients with central differences.
 
@@ -134,6 +136,10 @@ def gradcheck(
         Source of the random upstream gradient.
     check_input : bool
         Also check the gradient with respect to ``X`` (``dX``).
+    upstream : ndarray, optional
+        The upstream gradient :math:`G` to contract the output with, instead of a random
+        one (a layer or network without ``loss`` only). The chapter "Backpropagation, layer
+        by layer" passes ``np.ones(...)`` to show what an all-ones :math:`G` fails to catch.
 
     Returns
     -------
@@ -180,6 +186,11 @@ def gradcheck(
         raise ValueError(
             f"{who} was given the loss {obj!r} to check and also loss={loss!r}, which would be "
             "ignored. Pass the loss to check as the first argument only."
+        )
+    if upstream is not None and (isinstance(obj, Loss) or loss is not None):
+        raise ValueError(
+            f"{who} was given upstream and a loss: through a loss the upstream gradient is "
+            "the loss's own. Pass upstream=... only to check a layer or network without a loss."
         )
     if not isinstance(obj, Loss) and loss is None and y is not None:
         raise ValueError(
@@ -229,7 +240,17 @@ def gradcheck(
         f()
         dX = obj.backward(loss.backward())
     else:
-        G = rng.standard_normal(obj.forward(X).shape)
+        Y = obj.forward(X)
+        if upstream is None:
+            G = rng.standard_normal(Y.shape)
+        else:
+            G = check_float_array(upstream, "upstream", who, ndim=None)
+            if G.shape != Y.shape:
+                raise ValueError(
+                    f"{who} expected upstream of shape {Y.shape} (the "
+                    f"shape of the output), got {G.shape}. Pass an array "
+                    f"shaped like obj.forward(X), e.g. np.ones({Y.shape})."
+                )
 
         def f() -> float:
             return float(np.sum(G * obj.forward(X)))

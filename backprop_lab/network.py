@@ -1,5 +1,5 @@
-r"""A network is a list of layers applied in order (chapters "The forward pass" and
-"The backward pass").
+r"""A network is a list of layers applied in order (chapters "Neurons, layers and the forward
+pass" and "Backpropagation, layer by layer").
 
 Forward: :math:`A_0 = X`, :math:`A_\ell = \text{layer}_\ell(A_{\ell-1})`, output
 :math:`\hat Y = A_L`. Backward, by the chain rule, in reverse order:
@@ -296,6 +296,66 @@ class Network:
             if layer.dtype is not None:
                 return layer.dtype
         return np.dtype(np.float64)
+
+    # -- cost ------------------------------------------------------------------------
+    def multiply_adds(self, n_samples: int, *, input_grad: bool = True) -> dict:
+        r"""Count the multiply-adds of the matrix products of one forward and one backward
+        pass on a batch of ``n_samples`` (chapter "Backpropagation, layer by layer").
+
+        A :class:`~backprop_lab.Dense` layer ``(n_in -> n_out)`` costs
+        :math:`n\,n_\text{in}n_\text{out}` multiply-adds forward (:math:`XW`), the same for
+        :math:`dW = X^\top dY` and the same again for :math:`dX = dY\,W^\top`: the backward
+        pass costs twice the forward pass, or once for the first layer when ``input_grad`` is
+        false (training never needs :math:`dX` of the input). Element-wise work (adding
+        ``b``, summing ``db``, activations and their derivatives) is of order
+        :math:`n\,n_\text{out}` per layer, a fraction :math:`1/n_\text{in}` of the product,
+        and is not counted.
+
+        Returns
+        -------
+        dict
+            ``"forward"`` and ``"backward"``: the totals; ``"layers"``: one
+            ``(repr, forward, backward)`` tuple per layer, in order.
+
+        >>> from backprop_lab import Dense, ReLU
+        >>> net = Network([Dense(784, 128, rng=0), ReLU(), Dense(128, 10, rng=0)])
+        >>> counts = net.multiply_adds(64)
+        >>> counts["forward"], counts["backward"]
+        (6504448, 13008896)
+        >>> net.multiply_adds(64, input_grad=False)["backward"]
+        6586368
+        """
+        from .layers import Dense  # the only layer type with a matrix product
+
+        who = "Network.multiply_adds()"
+        if isinstance(n_samples, bool) or not isinstance(n_samples, int | np.integer) \
+                or n_samples < 1:
+            raise ValueError(f"{who} expected n_samples, a whole number >= 1, got "
+                             f"{n_samples!r}.")
+        if not isinstance(input_grad, bool):
+            raise TypeError(f"{who} expected input_grad to be True or False, got "
+                            f"{input_grad!r}.")
+        # the count itself (printed by the chapter on backpropagation)
+        rows, forward, backward = [], 0, 0
+        for i, layer in enumerate(self.layers):
+            if isinstance(layer, Dense):
+                product = int(n_samples) * layer.n_in * layer.n_out
+                # dW always; dX unless this is layer 0 and dX is not
+                # wanted, as in backward()
+                dX = input_grad or i > 0
+                f, b = product, product * (2 if dX else 1)
+            elif layer.keeps_shape and not layer.params:
+                f = b = 0  # element-wise: no matrix product
+            else:
+                raise TypeError(
+                    f"{who} counts Dense layers and element-wise "
+                    f"activations, got {layer!r} at position {i}, "
+                    "whose cost it does not know."
+                )
+            rows.append((repr(layer), f, b))
+            forward, backward = forward + f, backward + b
+        return {"forward": forward, "backward": backward,
+                "layers": rows}
 
     # -- display ---------------------------------------------------------------------
     def summary(self) -> str:

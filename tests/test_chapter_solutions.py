@@ -77,8 +77,29 @@ def chain_rule(printed: list[str]) -> None:
     assert printed[4].strip() == "forward: 1 sweep, reverse: 8 sweeps"
 
 
+def backpropagation(printed: list[str]) -> None:
+    assert len(printed) == 5
+    # ex-bp-one-sample: dW, db, dx as worked out by hand
+    assert printed[0].split() == ["[[1.0,", "-1.0,", "2.0],", "[2.0,", "-2.0,", "4.0]]",
+                                  "[1.0,", "-1.0,", "2.0]", "[[-1.0,", "1.0]]"]
+    assert "gradient check passes: True" in printed[1]  # ex-bp-second-sample
+    # ex-bp-find-the-bug: only b fails, with the relative error 0.6 of a mean for a sum
+    lines = {line.split()[0]: line for line in printed[2].splitlines()[1:]}
+    assert "6.00e-01  FAILED" in lines["b"]
+    assert lines["X"].endswith("ok") and lines["W"].endswith("ok")
+    # ex-bp-flops: the counts and the ratio 1.25 stated in the solution
+    assert printed[3].split() == ["8601600", "17203200", "10780672", "1.253"]
+    # ex-bp-best-step: 8.7e-06 and 3.8e-11 in float64, 7.1e-03 and 2.5e-05 in float32
+    assert printed[4].split() == ["float64", "8.7e-06", "3.8e-11", "float32", "7.1e-03",
+                                  "2.5e-05"]
+
+
 # per chapter (its docname in _toc.yml): a check of the texts its solution blocks print
-PRINTED = {"book/learning_rate": learning_rate, "book/chain_rule": chain_rule}
+PRINTED = {
+    "book/learning_rate": learning_rate,
+    "book/chain_rule": chain_rule,
+    "book/backpropagation": backpropagation,
+}
 
 
 def test_every_chapter_with_printed_checks_is_in_the_toc():

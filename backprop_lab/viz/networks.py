@@ -94,6 +94,8 @@ def plot_network(
     max_abs: float | None = None,
     fmt: str = "{:.2g}",
     legend: bool = False,
+    node_size: float = 620,
+    value_fontsize: float = 7.5,
 ) -> Axes:
     r"""Draw a fully connected network with ``sizes[k]`` units in layer ``k``.
 
@@ -117,6 +119,9 @@ def plot_network(
         The ``|w|`` drawn at full width. Fix it across the frames of a player so widths
         compare; by default the largest ``|w|`` shown.
     legend : add a legend saying what solid and dashed edges mean.
+    node_size : the area of a node in points squared (matplotlib's ``s``); larger nodes
+        leave room for larger numbers.
+    value_fontsize : the font size of ``node_values``, in points.
 
     >>> from matplotlib.figure import Figure
     >>> W1, W2 = np.array([[1.0, -2.0], [0.5, 0.0]]), np.array([[3.0], [-1.0]])
@@ -158,6 +163,11 @@ def plot_network(
         raise ValueError(f"{who} expected fmt to be a format string such as '{{:.2g}}', "
                          f"got {fmt!r}.")
 
+    for name, value in (("node_size", node_size), ("value_fontsize", value_fontsize)):
+        if isinstance(value, bool) or not isinstance(value, numbers.Real) or not (
+                np.isfinite(value) and value > 0):
+            raise ValueError(f"{who} expected {name} to be a positive number, got {value!r}.")
+
     pos = _positions(sizes)
     for look, keep in ((_UNKNOWN, None), (_POSITIVE, True), (_NEGATIVE, False)):
         segments, widths = [], []
@@ -175,12 +185,13 @@ def plot_network(
                                          linestyles=[look["linestyle"]], zorder=1))
     for k, P in enumerate(pos):
         lit_k = k in lit
-        ax.scatter(P[:, 0], P[:, 1], s=620, zorder=3,
+        ax.scatter(P[:, 0], P[:, 1], s=node_size, zorder=3,
                    color=PALETTE["yellow"] if lit_k else "white",
                    edgecolors=PALETTE["black"], linewidths=2.2 if lit_k else 1.0)
         if node_values[k] is not None:
             for (x, y), v in zip(P, node_values[k], strict=True):
-                ax.text(x, y, fmt.format(v), ha="center", va="center", fontsize=7.5, zorder=4)
+                ax.text(x, y, fmt.format(v), ha="center", va="center", fontsize=value_fontsize,
+                        zorder=4)
     top = (max(sizes) - 1) / 2
     if layer_labels is not None:
         for k, text in enumerate(layer_labels):
