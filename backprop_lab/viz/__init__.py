@@ -16,6 +16,9 @@ The package is grouped by the kind of thing a figure draws; a module per kind:
   (log) axes and ticks (:func:`fixed_ticks`, :func:`log_axis`);
 * :mod:`~backprop_lab.viz.curves`: loss curves, learning-rate sweeps, schedules;
 * :mod:`~backprop_lab.viz.landscapes`: loss surfaces and optimizer trajectories;
+* :mod:`~backprop_lab.viz.diagrams`: the learning loop as a cycle of boxes, and named arrays
+  as heat maps with those a step reads and writes framed (:func:`plot_learning_loop`,
+  :func:`plot_cycle`, :func:`plot_arrays`);
 * ``_checks``: the input checks they share (private).
 
 Modules to come with their chapters: ``graphs`` (computational graphs), ``networks``
@@ -47,6 +50,7 @@ Examples
 from __future__ import annotations
 
 from backprop_lab.viz.curves import plot_loss_curves, plot_lr_sweep, plot_schedules
+from backprop_lab.viz.diagrams import LEARNING_LOOP, plot_arrays, plot_cycle, plot_learning_loop
 from backprop_lab.viz.landscapes import plot_loss_surface, plot_trajectory
 from backprop_lab.viz.style import (
     COLORS,
@@ -77,4 +81,8 @@ __all__ = [
     "fixed_ticks",
     "log_axis",
     "ZERO_LABEL",
+    "LEARNING_LOOP",
+    "plot_cycle",
+    "plot_learning_loop",
+    "plot_arrays",
 ]
