@@ -16,14 +16,16 @@ The package is grouped by the kind of thing a figure draws; a module per kind:
   (log) axes and ticks (:func:`fixed_ticks`, :func:`log_axis`);
 * :mod:`~backprop_lab.viz.curves`: loss curves, learning-rate sweeps, schedules;
 * :mod:`~backprop_lab.viz.landscapes`: loss surfaces and optimizer trajectories;
+* :mod:`~backprop_lab.viz.classifiers`: data points, decision regions, a unit's output over
+  the input plane;
+* :mod:`~backprop_lab.viz.networks`: networks drawn as layers of units joined by weighted
+  edges;
 * :mod:`~backprop_lab.viz.diagrams`: the learning loop as a cycle of boxes, and named arrays
   as heat maps with those a step reads and writes framed (:func:`plot_learning_loop`,
   :func:`plot_cycle`, :func:`plot_arrays`);
 * ``_checks``: the input checks they share (private).
 
-Modules to come with their chapters: ``graphs`` (computational graphs), ``networks``
-(layer diagrams, per-layer statistics) and ``classifiers`` (decision regions, confusion
-matrices, digit grids). A new kind of figure gets a new module of at most about 600
+A new kind of figure gets a new module of at most about 600
 lines; every public function is re-exported here, so a chapter writes
 ``viz.plot_loss_curves(...)`` whatever module it lives in. ``viz`` imports the numpy core
 and matplotlib, never :mod:`backprop_lab.widgets` or ipywidgets.
@@ -49,9 +51,11 @@ Examples
 
 from __future__ import annotations
 
+from backprop_lab.viz.classifiers import plot_decision_regions, plot_field, plot_points
 from backprop_lab.viz.curves import plot_loss_curves, plot_lr_sweep, plot_schedules
 from backprop_lab.viz.diagrams import LEARNING_LOOP, plot_arrays, plot_cycle, plot_learning_loop
 from backprop_lab.viz.landscapes import plot_loss_surface, plot_trajectory
+from backprop_lab.viz.networks import plot_network
 from backprop_lab.viz.style import (
     COLORS,
     LINESTYLES,
@@ -77,6 +81,10 @@ __all__ = [
     "plot_loss_curves",
     "plot_lr_sweep",
     "plot_schedules",
+    "plot_points",
+    "plot_decision_regions",
+    "plot_field",
+    "plot_network",
     "value_badge",
     "fixed_ticks",
     "log_axis",
