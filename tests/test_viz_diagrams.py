@@ -40,7 +40,7 @@ def test_ring_goes_clockwise_round_the_grid_without_overlaps():
     assert pos[7][0] == min(xs) and min(ys) < pos[7][1] < max(ys)  # up the left side
 
 
-def test_learning_loop_draws_eight_numbered_boxes_and_ten_arrows(ax):
+def test_learning_loop_draws_eight_numbered_boxes_and_nine_arrows(ax):
     out = viz.plot_learning_loop(ax=ax)
     assert out is ax
     assert len(boxes(ax)) == 8
@@ -176,3 +176,24 @@ def test_plot_arrays_refuses_3d_and_non_finite_arrays(ax):
         viz.plot_arrays({"T": np.zeros((2, 2, 2))}, layout=[["T"]], ax=ax)
     with pytest.raises(ValueError, match="finite"):
         viz.plot_arrays({"T": np.array([1.0, np.nan])}, layout=[["T"]], ax=ax)
+
+
+def test_a_shape_tuple_is_a_dotted_outline_of_that_size(ax):
+    viz.plot_arrays({"W": (2, 3), "L": (), "b": (3,)}, layout=[["W", "L", "b"]], ax=ax)
+    assert not ax.get_images()
+    outlines = sorted((p.get_width(), p.get_height()) for p in ax.patches
+                      if isinstance(p, Rectangle) and p.get_linestyle() == ":")
+    assert outlines == [(2, 1), (3, 1), (3, 2)]
+    texts = [t.get_text() for t in ax.texts]
+    assert "W (2, 3)" in texts and "b (3,)" in texts and "L" in texts
+    with pytest.raises(ValueError, match="shape of an array not computed yet"):
+        viz.plot_arrays({"W": (2, 0)}, layout=[["W"]], ax=ax)
+
+
+def test_the_layout_does_not_depend_on_which_arrays_are_computed(ax):
+    full = {"W": np.ones((2, 3)), "L": np.float64(1.0)}
+    viz.plot_arrays(full, layout=[["W", "L"]], ax=ax)
+    limits = ax.get_xlim(), ax.get_ylim()
+    other = Figure().subplots()
+    viz.plot_arrays({"W": (2, 3), "L": ()}, layout=[["W", "L"]], ax=other)
+    assert (other.get_xlim(), other.get_ylim()) == limits
