@@ -197,3 +197,15 @@ def test_the_layout_does_not_depend_on_which_arrays_are_computed(ax):
     other = Figure().subplots()
     viz.plot_arrays({"W": (2, 3), "L": ()}, layout=[["W", "L"]], ax=other)
     assert (other.get_xlim(), other.get_ylim()) == limits
+
+
+def test_vmax_as_a_mapping_gives_some_arrays_their_own_scale(ax, state):
+    viz.plot_arrays(state, layout=LAYOUT, ax=ax, vmax={"W1": 0.5})
+    norms = {im.get_array().shape: im.norm for im in ax.get_images()}
+    assert norms[(2, 3)].vmax == 0.5
+    top = max(np.abs(state["X"]).max(), np.abs(state["W1"]).max())
+    assert norms[(4, 2)].vmax == pytest.approx(top)
+    with pytest.raises(ValueError, match="not keys"):
+        viz.plot_arrays(state, layout=LAYOUT, ax=ax, vmax={"Q": 1.0})
+    with pytest.raises(ValueError, match=r"vmax\['W1'\]"):
+        viz.plot_arrays(state, layout=LAYOUT, ax=ax, vmax={"W1": -1.0})

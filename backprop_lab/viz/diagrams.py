@@ -237,7 +237,7 @@ def plot_arrays(
     ax=None,
     written: Sequence[str] = (),
     read: Sequence[str] = (),
-    vmax: float | None = None,
+    vmax: float | Mapping[str, float] | None = None,
     cmap: str = "PuOr_r",
     fmt: str = "{:.3g}",
     fontsize: float = 8,
@@ -265,9 +265,11 @@ def plot_arrays(
     layout : list of rows, each a list of names (or None for an empty place)
     ax : matplotlib Axes, optional
     written, read : sequences of names
-    vmax : float, optional
+    vmax : float or mapping name -> float, optional
         The colour scale runs from ``-vmax`` to ``vmax`` (keep it fixed across the frames
-        of a player); default the largest absolute value shown.
+        of a player); default the largest absolute value shown. A mapping gives some
+        arrays their own scale (gradients are often much smaller than the weights); the
+        arrays it does not name share the default.
     cmap : str, default ``"PuOr_r"`` (a diverging map readable with colour-blindness)
     fmt : str
         Format of a scalar's value.
@@ -314,11 +316,18 @@ def plot_arrays(
     blocks = [v for v in values.values() if isinstance(v, np.ndarray) and v.ndim > 0]
     if isinstance(min_width, bool) or not isinstance(min_width, int) or min_width < 1:
         raise ValueError(f"{who} expected min_width to be an int >= 1, got {min_width!r}.")
-    if vmax is None:
+    scales = dict(vmax) if isinstance(vmax, Mapping) else {}
+    if vmax is None or isinstance(vmax, Mapping):
         vmax = max((float(np.abs(b).max()) for b in blocks), default=1.0) or 1.0
-    elif not (isinstance(vmax, int | float) and math.isfinite(vmax) and vmax > 0):
-        raise ValueError(f"{who} expected vmax to be a finite number > 0, got {vmax!r}.")
-    norm = mcolors.Normalize(-vmax, vmax)
+    for key, value in [("vmax", vmax), *((f"vmax[{k!r}]", v) for k, v in scales.items())]:
+        if isinstance(value, bool) or not (isinstance(value, int | float) and
+                                           math.isfinite(value) and value > 0):
+            raise ValueError(f"{who} expected {key} to be a finite number > 0, got {value!r}.")
+    unknown = [k for k in scales if k not in arrays]
+    if unknown:
+        raise ValueError(f"{who}: vmax names {unknown}, which are not keys of arrays.")
+    norms = {name: mcolors.Normalize(-scales.get(name, vmax), scales.get(name, vmax))
+             for name in arrays}
     ax = _get_ax(ax)
     # one unit square per entry everywhere, so blocks compare by size; a grid whose columns
     # are as wide as their widest block (at least min_width) and rows as tall as their
@@ -368,7 +377,7 @@ def plot_arrays(
                 continue
             block = arr.reshape(1, -1) if arr.ndim == 1 else arr
             h, w = block.shape
-            ax.imshow(block, cmap=cmap, norm=norm,
+            ax.imshow(block, cmap=cmap, norm=norms[name],
                       extent=(x0, x0 + w, body_top - h, body_top),
                       interpolation="nearest", alpha=alpha, aspect="auto", zorder=2)
             ax.add_patch(Rectangle((x0, body_top - h), w, h, fill=False, edgecolor=edge,
