@@ -4,11 +4,11 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import matplotlib.colors as mcolors  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.image import AxesImage  # noqa: E402
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle  # noqa: E402
 
 from backprop_lab import viz  # noqa: E402
@@ -120,36 +120,49 @@ def state():
 LAYOUT = [["X", "W1", "b1"], ["L", "dW1", None]]
 
 
-def test_arrays_are_drawn_with_their_names_shapes_and_values(ax, state):
+def frames(ax, style="solid"):
+    """The frames of the drawn blocks (solid) or the outlines of missing ones (dotted)."""
+    want = ("-", "solid") if style == "solid" else (":", "dotted")
+    return [p for p in ax.patches if isinstance(p, Rectangle) and not p.get_fill()
+            and p.get_linestyle() in want]
+
+
+def block(ax, frame):
+    """The RGBA squares of the board's image inside ``frame``."""
+    (image,) = ax.get_images()
+    x, y, w, h = frame.get_x(), frame.get_y(), frame.get_width(), frame.get_height()
+    rows = slice(int(-y - h), int(-y))
+    return image.get_array()[rows, int(x):int(x + w)]
+
+
+def test_arrays_are_painted_with_their_names_shapes_and_values(ax, state):
     viz.plot_arrays(state, layout=LAYOUT, ax=ax, vmax=3.0)
-    images = [im for im in ax.get_images() if isinstance(im, AxesImage)]
-    assert len(images) == 3  # X, W1, b1; the scalar is text, dW1 does not exist yet
-    np.testing.assert_array_equal(images[0].get_array(), state["X"])
-    assert images[2].get_array().shape == (1, 3)  # a 1-D array is one row
-    assert all(im.norm.vmin == -3.0 and im.norm.vmax == 3.0 for im in images)
+    assert len(ax.get_images()) == 1  # every block in one image
+    drawn = frames(ax)
+    assert [(f.get_height(), f.get_width()) for f in drawn] == [(4, 2), (2, 3), (1, 3)]
+    norm = mcolors.Normalize(-3.0, 3.0)
+    expected = matplotlib.colormaps["PuOr_r"](norm(state["X"]))
+    np.testing.assert_allclose(block(ax, drawn[0]), expected)
     texts = [t.get_text() for t in ax.texts]
     assert {"X (4, 2)", "W1 (2, 3)", "b1 (3,)", "L", "dW1", "0.693"} <= set(texts)
-    dashed = [p for p in ax.patches if isinstance(p, Rectangle) and p.get_linestyle() == ":"]
-    assert len(dashed) == 1  # dW1: not yet
+    assert len(frames(ax, "dotted")) == 1  # dW1: not computed yet
 
 
-def test_squares_have_the_same_size_in_every_block(ax, state):
+def test_squares_are_the_pixels_of_one_image_so_all_the_same_size(ax, state):
     viz.plot_arrays(state, layout=LAYOUT, ax=ax)
-    sizes = set()
-    for im in ax.get_images():
-        left, right, bottom, top = im.get_extent()
-        rows, cols = im.get_array().shape
-        sizes.add(round((right - left) / cols, 9))
-        sizes.add(round((top - bottom) / rows, 9))
-    assert len(sizes) == 1
+    (image,) = ax.get_images()
+    left, right, bottom, top = image.get_extent()
+    rows, cols = image.get_array().shape[:2]
+    assert (right - left, top - bottom) == (cols, rows)
+    for f in frames(ax):  # every block on whole squares
+        assert float(f.get_x()).is_integer() and float(f.get_y()).is_integer()
 
 
 def test_written_and_read_arrays_are_framed_the_others_pale(ax, state):
     viz.plot_arrays(state, layout=LAYOUT, ax=ax, written=["W1"], read=["X"])
-    frames = {round(p.get_linewidth(), 1): p for p in ax.patches if isinstance(p, Rectangle)
-              and p.get_linestyle() in ("-", "solid") and not p.get_fill()}
-    assert max(frames) == 2.6  # the written one
-    alphas = [im.get_alpha() for im in ax.get_images()]
+    drawn = frames(ax)
+    assert [round(f.get_linewidth(), 1) for f in drawn] == [1.6, 2.6, 0.8]
+    alphas = [float(block(ax, f)[..., 3].max()) for f in drawn]
     assert alphas == [1.0, 1.0, 0.35]  # X read, W1 written, b1 neither
     bold = [t.get_text() for t in ax.texts if t.get_fontweight() == "bold"]
     assert bold == ["W1 (2, 3)"]
@@ -180,9 +193,9 @@ def test_plot_arrays_refuses_3d_and_non_finite_arrays(ax):
 
 def test_a_shape_tuple_is_a_dotted_outline_of_that_size(ax):
     viz.plot_arrays({"W": (2, 3), "L": (), "b": (3,)}, layout=[["W", "L", "b"]], ax=ax)
-    assert not ax.get_images()
-    outlines = sorted((p.get_width(), p.get_height()) for p in ax.patches
-                      if isinstance(p, Rectangle) and p.get_linestyle() == ":")
+    (image,) = ax.get_images()
+    assert not image.get_array()[..., 3].any()  # nothing painted
+    outlines = sorted((p.get_width(), p.get_height()) for p in frames(ax, "dotted"))
     assert outlines == [(2, 1), (3, 1), (3, 2)]
     texts = [t.get_text() for t in ax.texts]
     assert "W (2, 3)" in texts and "b (3,)" in texts and "L" in texts
@@ -201,10 +214,13 @@ def test_the_layout_does_not_depend_on_which_arrays_are_computed(ax):
 
 def test_vmax_as_a_mapping_gives_some_arrays_their_own_scale(ax, state):
     viz.plot_arrays(state, layout=LAYOUT, ax=ax, vmax={"W1": 0.5})
-    norms = {im.get_array().shape: im.norm for im in ax.get_images()}
-    assert norms[(2, 3)].vmax == 0.5
+    cmap = matplotlib.colormaps["PuOr_r"]
+    x_frame, w_frame, _ = frames(ax)
+    np.testing.assert_allclose(block(ax, w_frame),
+                               cmap(mcolors.Normalize(-0.5, 0.5)(state["W1"])))
     top = max(np.abs(state["X"]).max(), np.abs(state["W1"]).max())
-    assert norms[(4, 2)].vmax == pytest.approx(top)
+    np.testing.assert_allclose(block(ax, x_frame),
+                               cmap(mcolors.Normalize(-top, top)(state["X"])))
     with pytest.raises(ValueError, match="not keys"):
         viz.plot_arrays(state, layout=LAYOUT, ax=ax, vmax={"Q": 1.0})
     with pytest.raises(ValueError, match=r"vmax\['W1'\]"):

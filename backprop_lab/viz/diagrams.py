@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 
+import matplotlib
 import matplotlib.colors as mcolors
 import numpy as np
 from matplotlib.axes import Axes
@@ -147,7 +148,7 @@ def plot_cycle(
             linewidth=2.6 if lit else 1.0,
             zorder=3,
         )
-        ax.add_patch(box)
+        ax.add_artist(box)
         boxes.append(box)
         text = f"{k + 1}. {label}" if numbered else label
         ax.text(x, y, text, ha="center", va="center", fontsize=fontsize, zorder=4,
@@ -169,7 +170,7 @@ def plot_cycle(
             edge(i, j), edge(j, i), arrowstyle="-|>", mutation_scale=12, color=_GREY,
             linewidth=1.3, linestyle="--" if dashed else "-", shrinkA=0, shrinkB=0, zorder=2,
         )
-        ax.add_patch(patch)
+        ax.add_artist(patch)
         if label:
             (xi, yi), (xj, yj) = pos[i], pos[j]
             ax.text((xi + xj) / 2 + label_at[0], (yi + yj) / 2 + label_at[1], label,
@@ -345,14 +346,18 @@ def plot_arrays(
     col_w = [max([min_width] + [extent(r[c])[1] for r in rows if c < len(r)])
              for c in range(ncols)]
     row_h = [max([1] + [extent(name)[0] for name in r]) for r in rows]
-    gap, title_h = 1.0, 1.8
-    lefts = np.concatenate([[0.0], np.cumsum(np.array(col_w) + gap)])
-    tops = -np.concatenate([[0.0], np.cumsum(np.array(row_h) + title_h + gap)])
+    gap, title_h = 1, 2  # whole squares: every block sits on the pixel grid of one image
+    lefts = np.concatenate([[0], np.cumsum(np.array(col_w) + gap)]).astype(int)
+    tops = np.concatenate([[0], np.cumsum(np.array(row_h) + title_h + gap)]).astype(int)
+    # all blocks are painted into one RGBA image (transparent between them): one image
+    # draws far faster than one per array
+    canvas = np.zeros((int(tops[-1]) - gap, int(lefts[-1]) - gap, 4))
+    colormap = matplotlib.colormaps[cmap] if isinstance(cmap, str) else cmap
     for r, row in enumerate(rows):
         for c, name in enumerate(row):
             if name is None:
                 continue
-            x0, top = float(lefts[c]), float(tops[r])
+            x0, top = int(lefts[c]), int(tops[r])
             arr = values[name]
             lit, seen = name in written, name in read
             edge = (PALETTE["vermillion"] if lit else PALETTE["blue"] if seen else "0.6")
@@ -360,30 +365,32 @@ def plot_arrays(
             alpha = 1.0 if (lit or seen or not (written or read)) else 0.35
             known = arr if isinstance(arr, tuple) else None if arr is None else arr.shape
             shape = f" {tuple(known)}" if shapes and known else ""
-            ax.text(x0, top - 0.2, f"{name}{shape}", ha="left", va="top",
+            ax.text(x0, -top - 0.2, f"{name}{shape}", ha="left", va="top",
                     fontsize=fontsize, fontweight="bold" if lit else "normal",
                     color=PALETTE["black"] if alpha == 1 else "0.5")
-            body_top = top - title_h
+            body_top = top + title_h  # rows of the canvas, downwards
             if arr is None or isinstance(arr, tuple):  # not computed yet: a dotted outline
                 h, w = extent(name)
-                ax.add_patch(Rectangle((x0, body_top - h), w, h, fill=False, linestyle=":",
+                ax.add_artist(Rectangle((x0, -body_top - h), w, h, fill=False, linestyle=":",
                                        edgecolor=edge, linewidth=width))
                 continue
             if arr.ndim == 0:
-                ax.text(x0, body_top - 0.5, fmt.format(float(arr)),
+                ax.text(x0, -body_top - 0.5, fmt.format(float(arr)),
                         ha="left", va="center", fontsize=fontsize + 1, alpha=alpha,
                         bbox={"boxstyle": "square,pad=0.25", "facecolor": "white",
                               "edgecolor": edge, "linewidth": width})
                 continue
             block = arr.reshape(1, -1) if arr.ndim == 1 else arr
             h, w = block.shape
-            ax.imshow(block, cmap=cmap, norm=norms[name],
-                      extent=(x0, x0 + w, body_top - h, body_top),
-                      interpolation="nearest", alpha=alpha, aspect="auto", zorder=2)
-            ax.add_patch(Rectangle((x0, body_top - h), w, h, fill=False, edgecolor=edge,
+            rgba = colormap(norms[name](block))
+            rgba[..., 3] = alpha
+            canvas[body_top:body_top + h, x0:x0 + w] = rgba
+            ax.add_artist(Rectangle((x0, -body_top - h), w, h, fill=False, edgecolor=edge,
                                    linewidth=width, zorder=3))
-    ax.set_xlim(-0.3, float(lefts[-1]) - gap + 0.3)
-    ax.set_ylim(float(tops[-1]) + gap - 0.3, 0.3)
+    ax.imshow(canvas, extent=(0, canvas.shape[1], -canvas.shape[0], 0), origin="upper",
+              interpolation="nearest", aspect="auto", zorder=2)
+    ax.set_xlim(-0.3, canvas.shape[1] + 0.3)
+    ax.set_ylim(-canvas.shape[0] - 0.3, 0.3)
     ax.set_aspect("equal")
     ax.set_axis_off()
     return ax
