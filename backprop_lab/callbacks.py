@@ -3,7 +3,8 @@
 :class:`History` holds one entry per epoch of :func:`~backprop_lab.training.fit`;
 a :class:`Callback` is called at the start and end of training and after every epoch;
 :class:`EarlyStopping` is the callback that stops when the validation loss stops
-improving and restores the best weights.
+improving and restores the best weights; :class:`ParameterSnapshots` keeps a copy of
+the parameters after every epoch (chapter "The learning loop" scrubs through them).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import numpy as np
 from ._checks import check_positive_float, check_positive_int
 from .network import Network
 
-__all__ = ["Callback", "EarlyStopping", "History"]
+__all__ = ["Callback", "EarlyStopping", "History", "ParameterSnapshots"]
 
 
 class History:
@@ -215,3 +216,88 @@ class EarlyStopping(Callback):
     def __repr__(self) -> str:
         return (f"EarlyStopping(monitor={self.monitor!r}, patience={self.patience}, "
                 f"min_delta={self.min_delta:g}, restore_best={self.restore_best})")
+
+
+class ParameterSnapshots(Callback):
+    """Keep a copy of every parameter before training and after every ``every``-th epoch.
+
+    (Chapter "The learning loop".) ``snapshots[k]`` is the list of the network's parameter
+    arrays (in the order of :meth:`Network.parameters`: ``W`` then ``b`` of each layer)
+    after epoch ``epochs[k]``, copied; ``epochs[0] == 0`` holds the initial parameters. With
+    them a figure can show the network as it was at any recorded epoch: :meth:`restore`
+    copies a snapshot into a network of the same shapes (the trained one, or a second
+    network built for drawing).
+
+    Parameters
+    ----------
+    every : int, default 1
+        Record after every ``every``-th epoch (and always after the first epoch 0).
+
+    Attributes
+    ----------
+    epochs : list of int
+        The recorded epochs, ``[0, every, 2 * every, ...]``.
+    snapshots : list of list of ndarray
+        The copies, one list per recorded epoch.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from backprop_lab import Dense, MSE, Network, SGD, fit
+    >>> net = Network([Dense(1, 1, rng=0)])
+    >>> X, y = np.array([[1.0], [2.0]]), np.array([[2.0], [4.0]])
+    >>> snaps = ParameterSnapshots()
+    >>> _ = fit(net, MSE(), SGD(net, lr=0.1), X, y, epochs=3, batch_size=2, callbacks=[snaps])
+    >>> snaps.epochs
+    [0, 1, 2, 3]
+    >>> bool(np.array_equal(snaps.snapshots[-1][0], net.layers[0].params["W"]))
+    True
+    """
+
+    def __init__(self, every: int = 1) -> None:
+        self.every = check_positive_int(
+            every, "every", "ParameterSnapshots()",
+            hint=" every=1 records after every epoch, every=5 after every fifth.")
+        self.epochs: list[int] = []
+        self.snapshots: list[list[np.ndarray]] = []
+        self._net: Network | None = None
+
+    def on_train_begin(self, net, history):
+        self._net = net
+        self.epochs, self.snapshots = [0], [[p.copy() for p in net.parameters()]]
+
+    def on_epoch_end(self, epoch, history):
+        if epoch % self.every == 0:
+            self.epochs.append(epoch)
+            self.snapshots.append([p.copy() for p in self._net.parameters()])
+        return False
+
+    def restore(self, net: Network, epoch: int) -> Network:
+        """Copy the parameters recorded after ``epoch`` into ``net`` (in place; the arrays
+        stay the same objects) and return ``net``.
+
+        ``net`` must have parameters of the same shapes, in the same order, as the network
+        that was trained.
+        """
+        who = "ParameterSnapshots.restore()"
+        if not isinstance(net, Network):
+            raise TypeError(f"{who} expected a Network, got {type(net).__name__}.")
+        if epoch not in self.epochs:
+            shown = self.epochs if len(self.epochs) <= 8 else (
+                f"{self.epochs[:3]} ... {self.epochs[-3:]}")
+            raise ValueError(
+                f"{who} has no snapshot of epoch {epoch!r}; the recorded epochs are {shown}. "
+                "Pass ParameterSnapshots(every=1) to fit() to record every epoch."
+            )
+        saved = self.snapshots[self.epochs.index(epoch)]
+        params = net.parameters()
+        shapes = [p.shape for p in params]
+        if shapes != [s.shape for s in saved]:
+            raise ValueError(
+                f"{who} expected a network with parameters of shapes "
+                f"{[s.shape for s in saved]}, got {shapes}. Restore into a network built "
+                "like the trained one."
+            )
+        for param, value in zip(params, saved, strict=True):
+            np.copyto(param, value)
+        return net

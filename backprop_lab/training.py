@@ -33,7 +33,7 @@ from ._checks import (
     check_rng,
     check_same_length,
 )
-from .callbacks import Callback, EarlyStopping, History, _FunctionCallback
+from .callbacks import Callback, EarlyStopping, History, ParameterSnapshots, _FunctionCallback
 from .losses import Loss, _as_loss
 from .network import Network
 from .optim import Optimizer
@@ -43,6 +43,7 @@ __all__ = [
     "Callback",
     "EarlyStopping",
     "History",
+    "ParameterSnapshots",
     "TrainingDivergedError",
     "fit",
     "lr_range_test",
@@ -297,7 +298,8 @@ def fit(
     # y was checked against the loss once, above: batches skip the checks
     batch_loss = _batch_loss(loss, diverging=True)
 
-    # the training loop (printed by the chapter "Epochs and mini-batches")
+    # the training loop (printed by the chapters "The learning loop" and
+    # "Epochs and mini-batches")
     with run:  # history, schedule, callbacks and divergence checks
         for epoch in range(1, epochs + 1):
             for Xb, yb in run.batches(epoch):

@@ -38,6 +38,7 @@ PLAYER_ID = re.compile(r'class="bpl-player"[^>]*data-bpl-id="([0-9a-f]+)"')
 # frames in the committed players. A chapter not listed must merely pass the generic checks.
 EXPECTED = {
     "book/learning_rate": {"players": 3, "figures": 3, "controls": 4, "frames": 30},
+    "book/learning_loop": {"players": 3, "figures": 3, "controls": 3, "frames": 23},
     "book/getting_started": {"players": 0, "figures": 0, "controls": 0, "frames": 0},
     "book/chain_rule": {"players": 3, "figures": 3, "controls": 4, "frames": 18},
     "book/backpropagation": {"players": 2, "figures": 2, "controls": 3, "frames": 24},

@@ -94,11 +94,26 @@ def backpropagation(printed: list[str]) -> None:
                                   "2.5e-05"]
 
 
+def learning_loop(printed: list[str]) -> None:
+    assert len(printed) == 4
+    changed = dict(line.split(" ", 1) for line in printed[0].splitlines())
+    assert "cache" in changed["forward"] and "params" not in changed["forward"]
+    assert changed["backward"].count("grads") == 4 and "params" not in changed["backward"]
+    assert changed["update"].count("params") == 4  # "apart from the initialization"
+    assert printed[1].split() == ["5", "40"]  # 5 updates, the last on 40 points
+    zeros = printed[2].splitlines()
+    assert zeros[:4] == ["0.W all zero", "0.b all zero", "2.W all zero", "2.b changed"]
+    assert "p = 0.482 for every point: True" in zeros[4]
+    assert "validation accuracy 0.525" in zeros[5]  # 42/80, always class 0
+    assert printed[3].splitlines()[-1] == "lowest validation loss at lr = 0.5"
+
+
 # per chapter (its docname in _toc.yml): a check of the texts its solution blocks print
 PRINTED = {
     "book/learning_rate": learning_rate,
     "book/chain_rule": chain_rule,
     "book/backpropagation": backpropagation,
+    "book/learning_loop": learning_loop,
 }
 
 

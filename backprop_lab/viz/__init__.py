@@ -22,6 +22,9 @@ The package is grouped by the kind of thing a figure draws; a module per kind:
   edges;
 * :mod:`~backprop_lab.viz.graphs`: computational graphs of a ``Value`` (:func:`plot_graph`,
   :func:`graph_layout`);
+* :mod:`~backprop_lab.viz.diagrams`: the learning loop as a cycle of boxes, and named arrays
+  as heat maps with those a step reads and writes framed (:func:`plot_learning_loop`,
+  :func:`plot_cycle`, :func:`plot_arrays`);
 * ``_checks``: the input checks they share (private).
 
 A new kind of figure gets a new module of at most about 600
@@ -52,6 +55,7 @@ from __future__ import annotations
 
 from backprop_lab.viz.classifiers import plot_decision_regions, plot_field, plot_points
 from backprop_lab.viz.curves import plot_loss_curves, plot_lr_sweep, plot_schedules
+from backprop_lab.viz.diagrams import LEARNING_LOOP, plot_arrays, plot_cycle, plot_learning_loop
 from backprop_lab.viz.graphs import graph_layout, plot_graph
 from backprop_lab.viz.landscapes import plot_loss_surface, plot_trajectory
 from backprop_lab.viz.networks import plot_network
@@ -90,4 +94,8 @@ __all__ = [
     "fixed_ticks",
     "log_axis",
     "ZERO_LABEL",
+    "LEARNING_LOOP",
+    "plot_cycle",
+    "plot_learning_loop",
+    "plot_arrays",
 ]
