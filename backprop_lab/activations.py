@@ -1,4 +1,4 @@
-r"""Activation functions as layers (chapter "Activations").
+r"""Activation functions as layers (chapter "Activation functions").
 
 Each activation applies a scalar function :math:`f` element-wise, :math:`A = f(Z)`, so its
 backward pass multiplies element-wise by the derivative: :math:`dZ = dA \odot f'(Z)`.

@@ -1,4 +1,4 @@
-r"""Scalar reverse-mode automatic differentiation (chapter "The chain rule").
+r"""Scalar reverse-mode automatic differentiation (chapter 4, "The chain rule on a graph").
 
 A :class:`Value` wraps one Python float and remembers how it was computed: the
 operation that made it and that operation's inputs. Calling :meth:`Value.backward`
@@ -76,7 +76,7 @@ _isfinite = math.isfinite
 
 class NonFiniteError(OverflowError, ValueError):
     """An operation on finite :class:`Value` s gave, or would differentiate through, a
-    number that is not finite (chapter "The chain rule").
+    number that is not finite (chapter "The chain rule on a computational graph").
 
     Raised when a result overflows float64 (``Value(1e308) * 10``), or when
     :meth:`Value.backward` meets an infinite local derivative (the slope of

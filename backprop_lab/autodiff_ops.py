@@ -1,5 +1,5 @@
 r"""The operations of the scalar autodiff: each one's forward value and local derivatives
-(chapter "The chain rule").
+(chapter "The chain rule on a computational graph").
 
 Every operation a :class:`~backprop_lab.autodiff.Value` supports is a small class here
 that holds its maths on one screen, as minitorch's ``ScalarFunction`` s do:

@@ -58,7 +58,7 @@ __all__ = [
 
 
 class Step(NamedTuple):
-    r"""What the reverse sweep did at one node :math:`z` (chapter "The chain rule").
+    r"""What the reverse sweep did at one node :math:`z` (chapter 4, "The chain rule").
 
     Attributes
     ----------
@@ -179,7 +179,7 @@ def n_products(steps: list[Step]) -> int:
 
 
 class ForwardSweep(NamedTuple):
-    r"""The result of :func:`forward_sweep` (chapter "The chain rule").
+    r"""The result of :func:`forward_sweep` (chapter "The chain rule on a computational graph").
 
     Attributes
     ----------

@@ -376,7 +376,7 @@ def load_digits(*, dtype=np.float64, return_images: bool = False):
 
     Pixel values are the integers 0..16 (the count of ink pixels in a 4x4
     block of the original 32x32 bitmap) and are returned **unscaled**: divide by
-    16 or standardize before training (chapter "Evaluation and tuning").
+    16 or standardize before training (chapter "Evaluating and tuning").
 
     Parameters
     ----------

@@ -1,4 +1,4 @@
-r"""Evaluation metrics on class labels (chapter "Evaluation").
+r"""Evaluation metrics on class labels (chapter "Evaluating and tuning").
 
 Labels are integers :math:`0, \dots, K-1` in arrays of shape ``(n_samples,)``. One rule holds
 for every function that takes labels (these, ``one_hot``, ``SoftmaxCrossEntropy``, ``fit``):
@@ -51,7 +51,7 @@ def _check_pair(y_true, y_pred, who: str) -> tuple[np.ndarray, np.ndarray]:
 
 
 def accuracy(y_true, y_pred) -> float:
-    r"""Fraction of correct labels, :math:`\frac1n \sum_i [\hat y_i = y_i]` (chapter "Evaluation").
+    r"""Fraction of correct labels, :math:`\frac1n \sum_i [\hat y_i = y_i]` (chapter "Evaluating").
 
     Parameters
     ----------
@@ -106,7 +106,7 @@ def confusion_matrix(y_true, y_pred, n_classes: int | None = None) -> np.ndarray
 
 
 def predict_labels(net: Network, X) -> np.ndarray:
-    r"""Class labels predicted by ``net`` for the rows of ``X`` (chapter "Evaluation").
+    r"""Class labels predicted by ``net`` for the rows of ``X`` (chapter "Evaluating and tuning").
 
     With :math:`K > 1` outputs: :math:`\hat y_i = \arg\max_k \hat Y_{ik}` (logits or
     probabilities give the same answer). With a single output: :math:`\hat y_i = [p_i \ge 0.5]`

@@ -1,4 +1,4 @@
-r"""Preparing data (chapter "Evaluation and tuning"): splits, standardization, one-hot.
+r"""Preparing data (chapter "Evaluating and tuning"): splits, standardization, one-hot.
 
 Randomness comes in as ``rng`` (a seed or a ``numpy.random.Generator``); float32 inputs
 give float32 outputs.
@@ -113,7 +113,7 @@ def train_test_split(X, y, *, test_size: float | int = 0.2, rng=None, stratify: 
 
 
 class Standardizer:
-    r"""Scale every column to mean 0 and standard deviation 1 (chapter "Evaluation and tuning").
+    r"""Scale every column to mean 0 and standard deviation 1 (chapter "Evaluating and tuning").
 
     ``fit(X)`` learns :math:`\mu_j` and :math:`\sigma_j` (population standard deviation) of
     each column of the *training* data; ``transform(X)`` returns :math:`(X - \mu)/\sigma`;
@@ -242,7 +242,7 @@ def standardize(X) -> np.ndarray:
 
 
 def one_hot(y, n_classes: int | None = None, *, dtype=np.float64) -> np.ndarray:
-    r"""One-hot encode labels: :math:`Y_{ik} = [y_i = k]` (chapter "Losses").
+    r"""One-hot encode labels: :math:`Y_{ik} = [y_i = k]` (chapter "Measuring the error").
 
     Parameters
     ----------

@@ -1,5 +1,5 @@
 r"""Neural networks built from scalar :class:`~backprop_lab.autodiff.Value` nodes
-(chapter "The chain rule").
+(chapter "The chain rule on a computational graph").
 
 :class:`Neuron`, :class:`ScalarLayer` and :class:`MLP` compute one number at a time,
 like micrograd's ``nn.py``: every weight is a ``Value``, so ``loss.backward()``

@@ -133,7 +133,7 @@ def _corrupted(path: Path, err: Exception) -> ValueError:
 
 
 def load(path) -> Network:
-    """Read a network written by :func:`save` (chapter "Evaluation and tuning").
+    """Read a network written by :func:`save` (chapter "Evaluating and tuning").
 
     Raises
     ------
