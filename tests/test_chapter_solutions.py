@@ -65,8 +65,16 @@ def learning_rate(printed: list[str]) -> None:
     assert "2 / lambda_max = 0.39" in printed[2]  # "2/lambda_max ~ 0.39"
 
 
+def forward_pass(printed: list[str]) -> None:
+    assert len(printed) == 3
+    shapes, xor, no_bias = printed
+    assert "-> (32, 10)" in shapes and "total parameters: 101770" in shapes  # 784-128-10
+    assert xor.strip() == "accuracy 1.00"  # the hand-built XOR network
+    assert "kinks: 1" in no_bias  # no biases: one kink, at 0
+
+
 # per chapter (its docname in _toc.yml): a check of the texts its solution blocks print
-PRINTED = {"book/learning_rate": learning_rate}
+PRINTED = {"book/learning_rate": learning_rate, "book/forward_pass": forward_pass}
 
 
 def test_every_chapter_with_printed_checks_is_in_the_toc():

@@ -67,6 +67,8 @@ def test_a_bias_is_one_row_and_its_broadcast_copies_are_faint(ax):
     np.testing.assert_allclose(cells[1:, :, 3], 0.3)
     np.testing.assert_allclose(cells[1:, :, :3], np.broadcast_to(cells[0, :, :3], (3, 3, 3)))
     assert "(3,)" in texts(ax)
+    (frame,) = ax.patches                              # around the bias itself only
+    assert (frame.get_height(), frame.get_y() + 1) == (1, ax.images[0].get_extent()[3])
 
 
 def test_long_arrays_are_cut_with_an_ellipsis_and_keep_their_true_shape(ax):
@@ -86,7 +88,9 @@ def test_tints_shade_a_column_by_size_in_its_colour_and_outline_it(ax):
     np.testing.assert_allclose(cells[1, 0, :3], (1, 1, 1))               # 0: white
     np.testing.assert_allclose(cells[0, 1, :3], 1 - (1 - red) * 0.25)    # |-1| / 4
     np.testing.assert_allclose(cells[1, 1, :3], red)                     # the largest
-    outlines = [p for p in ax.patches if isinstance(p, Rectangle)]
+    frame, *outlines = [p for p in ax.patches if isinstance(p, Rectangle)]
+    assert same_color(frame.get_edgecolor(), "black")                   # the array's frame
+    assert (frame.get_x(), frame.get_width(), frame.get_height()) == (0, 2, 2)
     assert len(outlines) == 2
     assert all(same_color(p.get_edgecolor(), c)
                for p, c in zip(outlines, [GREEN, RED], strict=True))

@@ -35,6 +35,7 @@ TERM_OPTIONS = ("shape", "tint", "row_tint", "plain", "cmap", "vmin", "vmax", "b
                 "annotate")
 _GAP = 0.45         # space between an array and an operator, in cells
 _EDGE = "#9A9A9A"   # the thin lines between cells
+_MORE = 1.3         # the room below cut rows, for the ellipsis
 
 
 def _check_int(value, name: str, who: str, *, low: int) -> int:
@@ -203,7 +204,7 @@ def plot_array_equation(
     ax.set_aspect("equal")
     segments, right, y_top, y = [], 0.0, 0.0, 0.0
     for k, line in enumerate(lines):
-        heights = [_shown(t, max_rows)[0] + (0.7 if _shown(t, max_rows)[2] else 0)
+        heights = [_shown(t, max_rows)[0] + (_MORE if _shown(t, max_rows)[2] else 0)
                    for t in line if t[0] == "array"] or [1.0]
         half = max(heights) / 2
         y = y_top - half - 1.2  # this line's centre: room for the names above
@@ -247,7 +248,7 @@ def _draw_array(ax: Axes, term, x: float, y: float, segments: list, *, max_rows:
     rows, n_rows, more_rows = _shown(("array", name, grid, label, opt), max_rows)
     n_cols = grid.shape[1]
     cols, more_cols = min(n_cols, max_cols), n_cols > max_cols
-    top = y + (rows + (0.7 if more_rows else 0)) / 2
+    top = y + (rows + (_MORE if more_rows else 0)) / 2
     shown = grid[np.arange(rows) % n_rows][:, :cols]  # broadcast copies repeat the rows
     limit = opt.get("vmax") or vmax or float(np.abs(grid).max()) or 1.0
     low = opt.get("vmin")
@@ -279,6 +280,9 @@ def _draw_array(ax: Axes, term, x: float, y: float, segments: list, *, max_rows:
                 ax.text(x + j + 0.5, top - i - 0.5, fmt.format(shown[i, j]), ha="center",
                         va="center", fontsize=fontsize * 0.8, zorder=3)
     drawn = min(rows, n_rows)
+    # the array's own cells framed (not the broadcast copies)
+    ax.add_patch(Rectangle((x, top - drawn), cols, drawn, facecolor="none",
+                           edgecolor="black", linewidth=0.9, zorder=2))
     for j, color in enumerate((opt["tint"] or [])[:cols]):
         if color is not None:
             ax.add_patch(Rectangle((x + j, top - drawn), 1, drawn, facecolor="none",
@@ -288,7 +292,7 @@ def _draw_array(ax: Axes, term, x: float, y: float, segments: list, *, max_rows:
             ax.add_patch(Rectangle((x, top - i - 1), cols, 1, facecolor="none",
                                    edgecolor=color, linewidth=2.2, zorder=3))
     if more_rows:
-        ax.text(x + cols / 2, top - rows - 0.35, "⋮", ha="center", va="center",
+        ax.text(x + cols / 2, top - rows - _MORE / 2, "⋮", ha="center", va="center",
                 fontsize=fontsize)
     if more_cols:
         ax.text(x + cols + 0.45, top - drawn / 2, "⋯", ha="center", va="center",
