@@ -7,10 +7,9 @@ matplotlib.use("Agg")
 
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
-from matplotlib.collections import LineCollection  # noqa: E402
+from matplotlib.collections import PatchCollection, PolyCollection  # noqa: E402
 from matplotlib.colors import same_color, to_rgb  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.patches import Rectangle  # noqa: E402
 
 from backprop_lab import viz  # noqa: E402
 from backprop_lab.viz.classifiers import FIELD_CMAP  # noqa: E402
@@ -27,75 +26,106 @@ def texts(ax):
     return [t.get_text() for t in ax.texts]
 
 
-def image_of(ax, k):
-    """The RGBA cells of the ``k``-th array drawn (one image per array)."""
-    return np.asarray(ax.images[k].get_array())
+def outlines(ax):
+    (collection,) = [c for c in ax.collections if isinstance(c, PatchCollection)]
+    return collection
+
+
+def outline_boxes(ax):
+    """(x, y, width, height) of every outline, in data coordinates."""
+    return [tuple(float(v) for v in np.round(path.get_extents().bounds, 9))
+            for path in outlines(ax).get_paths()]
+
+
+def outline_colors(ax, expected=("black", GREEN, RED)):
+    return [same_color(c, e) for c, e in zip(outlines(ax).get_edgecolor(), expected,
+                                                 strict=True)]
+
+
+def drawn(ax, shapes):
+    """The arrays drawn, split by their drawn shapes ``[(rows, cols), ...]``: for each, its
+    cells' RGBA ``(rows, cols, 4)`` and extent ``(x_left, x_right, y_bottom, y_top)``.
+    Every cell of every array is a square of one PolyCollection, array by array, row by
+    row."""
+    (cells,) = [c for c in ax.collections if isinstance(c, PolyCollection)
+                and not isinstance(c, PatchCollection)]
+    faces, paths = cells.get_facecolor(), cells.get_paths()
+    assert len(paths) == sum(r * c for r, c in shapes)
+    out, k = [], 0
+    for rows, cols in shapes:
+        boxes = np.array([p.get_extents().bounds for p in paths[k:k + rows * cols]])
+        assert np.allclose(boxes[:, 2:], 1)                           # a cell is 1 x 1
+        out.append({"rgba": faces[k:k + rows * cols].reshape(rows, cols, 4),
+                    "extent": (boxes[:, 0].min(), boxes[:, 0].max() + 1,
+                               boxes[:, 1].min(), boxes[:, 1].max() + 1)})
+        k += rows * cols
+    return out
+
+
+def image_of(ax, k, shapes):
+    """The RGBA cells of the ``k``-th array drawn."""
+    return drawn(ax, shapes)[k]["rgba"]
 
 
 # ---------------------------------------------------------------- plot_array_equation
 def test_each_array_is_an_image_of_its_cells_with_name_and_shape(ax):
     X, W = np.ones((4, 2)), np.arange(6.0).reshape(2, 3) - 2
     viz.plot_array_equation([("X", X), "@", ("W", W), "=", ("Z", X @ W)], ax=ax)
-    assert [image_of(ax, k).shape for k in range(3)] == [(4, 2, 4), (2, 3, 4), (4, 3, 4)]
+    shapes = [(4, 2), (2, 3), (4, 3)]
+    assert [image_of(ax, k, shapes).shape for k in range(3)] == [(4, 2, 4), (2, 3, 4),
+                                                                  (4, 3, 4)]
     assert texts(ax) == ["X", "(4, 2)", "@", "W", "(2, 3)", "=", "Z", "(4, 3)"]
     # the signed colours: W's -2 at full blue, 0 white, +3 at full orange (own scale)
-    cells = image_of(ax, 1)
+    cells = image_of(ax, 1, shapes)
     np.testing.assert_allclose(cells[0, 2, :3], (1, 1, 1), atol=0.01)   # W[0, 2] == 0
     np.testing.assert_allclose(cells[1, 2], FIELD_CMAP(1.0))          # the largest |W|
-    # one grid line per row and column edge of every array
-    (grid,) = [c for c in ax.collections if isinstance(c, LineCollection)]
-    assert len(grid.get_segments()) == (5 + 3) + (3 + 4) + (5 + 4)
     assert ax.get_aspect() == 1.0 and not ax.axison
 
 
 def test_the_arrays_are_drawn_left_to_right_where_their_cells_are(ax):
     X, W = np.ones((4, 2)), np.ones((2, 3))
     viz.plot_array_equation([("X", X), "@", ("W", W)], ax=ax)
-    x_left, x_right, y_low, y_high = ax.images[0].get_extent()
-    assert (x_right - x_left, y_high - y_low) == (2, 4)              # a cell is 1 x 1
-    w_left = ax.images[1].get_extent()[0]
-    assert w_left > x_right                                           # the operator between
-    assert ax.get_xlim()[1] >= ax.images[1].get_extent()[1]
+    x_drawn, w_drawn = drawn(ax, [(4, 2), (2, 3)])
+    x_left, x_right, y_low, y_high = x_drawn["extent"]
+    assert (x_right - x_left, y_high - y_low) == (2, 4)
+    assert w_drawn["extent"][0] > x_right                             # the operator between
+    assert ax.get_xlim()[1] >= w_drawn["extent"][1]
 
 
 def test_a_bias_is_one_row_and_its_broadcast_copies_are_faint(ax):
     b = np.array([1.0, -1.0, 0.5])
     viz.plot_array_equation([("b", b, {"broadcast": 4})], ax=ax)
-    cells = image_of(ax, 0)
+    cells = image_of(ax, 0, [(4, 3)])
     assert cells.shape == (4, 3, 4)
     np.testing.assert_allclose(cells[0, :, 3], 1.0)
     np.testing.assert_allclose(cells[1:, :, 3], 0.3)
     np.testing.assert_allclose(cells[1:, :, :3], np.broadcast_to(cells[0, :, :3], (3, 3, 3)))
     assert "(3,)" in texts(ax)
-    (frame,) = ax.patches                              # around the bias itself only
-    assert (frame.get_height(), frame.get_y() + 1) == (1, ax.images[0].get_extent()[3])
+    ((x, y, width, height),) = outline_boxes(ax)      # a frame around the bias itself only
+    assert (width, height, y + 1) == (3, 1, drawn(ax, [(4, 3)])[0]["extent"][3])
 
 
 def test_long_arrays_are_cut_with_an_ellipsis_and_keep_their_true_shape(ax):
     X = np.arange(1797 * 64, dtype=float).reshape(1797, 64)
     viz.plot_array_equation([("X", X, {"shape": "(n_samples, 64)"})], ax=ax, max_rows=6,
                             max_cols=10)
-    assert image_of(ax, 0).shape[:2] == (6, 10)
+    assert image_of(ax, 0, [(6, 10)]).shape[:2] == (6, 10)
     assert {"⋮", "⋯", "(n_samples, 64)"} <= set(texts(ax))
 
 
 def test_tints_shade_a_column_by_size_in_its_colour_and_outline_it(ax):
     W = np.array([[2.0, -1.0], [0.0, 4.0]])
     viz.plot_array_equation([("W", W, {"tint": [GREEN, RED]})], ax=ax)
-    cells = image_of(ax, 0)
+    cells = image_of(ax, 0, [(2, 2)])
     green, red = np.array(to_rgb(GREEN)), np.array(to_rgb(RED))
     np.testing.assert_allclose(cells[0, 0, :3], 1 - (1 - green) * 0.5)   # |2| / 4
     np.testing.assert_allclose(cells[1, 0, :3], (1, 1, 1))               # 0: white
     np.testing.assert_allclose(cells[0, 1, :3], 1 - (1 - red) * 0.25)    # |-1| / 4
     np.testing.assert_allclose(cells[1, 1, :3], red)                     # the largest
-    frame, *outlines = [p for p in ax.patches if isinstance(p, Rectangle)]
-    assert same_color(frame.get_edgecolor(), "black")                   # the array's frame
-    assert (frame.get_x(), frame.get_width(), frame.get_height()) == (0, 2, 2)
-    assert len(outlines) == 2
-    assert all(same_color(p.get_edgecolor(), c)
-               for p, c in zip(outlines, [GREEN, RED], strict=True))
-    assert [(p.get_x(), p.get_width(), p.get_height()) for p in outlines] == [(0, 1, 2),
-                                                                            (1, 1, 2)]
+    # the array's frame (black), then the outline of each tinted column, in one collection
+    low = drawn(ax, [(2, 2)])[0]["extent"][2]                          # the cells' bottom
+    assert outline_boxes(ax) == [(0, low, 2, 2), (0, low, 1, 2), (1, low, 1, 2)]
+    assert outline_colors(ax) == [True, True, True]
 
 
 def test_row_tints_annotations_plain_cells_and_a_probability_range(ax):
@@ -105,20 +135,31 @@ def test_row_tints_annotations_plain_cells_and_a_probability_range(ax):
         [("W2", W2, {"row_tint": [GREEN, None]}), "+",
          ("b", np.array([2.0]), {"plain": True, "annotate": True}), "→",
          ("P", P, {"cmap": "Greys", "vmin": 0, "vmax": 1})], ax=ax, fmt="{:g}")
-    np.testing.assert_allclose(image_of(ax, 0)[0, 0, :3], to_rgb(GREEN))
-    np.testing.assert_allclose(image_of(ax, 0)[1, 0], FIELD_CMAP(0.0))   # -2: untinted row
-    np.testing.assert_allclose(image_of(ax, 1)[0, 0], (1, 1, 1, 1))
+    shapes = [(2, 1), (1, 1), (3, 1)]
+    np.testing.assert_allclose(image_of(ax, 0, shapes)[0, 0, :3], to_rgb(GREEN))
+    np.testing.assert_allclose(image_of(ax, 0, shapes)[1, 0], FIELD_CMAP(0.0))   # untinted
+    np.testing.assert_allclose(image_of(ax, 1, shapes)[0, 0], (1, 1, 1, 1))
     assert "2" in texts(ax)
     from matplotlib import colormaps
-    np.testing.assert_allclose(image_of(ax, 2)[:, 0], colormaps["Greys"]([0.0, 0.5, 1.0]))
+    np.testing.assert_allclose(image_of(ax, 2, shapes)[:, 0],
+                               colormaps["Greys"]([0.0, 0.5, 1.0]))
 
 
 def test_a_newline_term_starts_a_second_line_below(ax):
     Z = np.ones((3, 2))
     viz.plot_array_equation([("Z", Z), "\n", ("A", Z)], ax=ax)
-    (z_top, a_top) = [im.get_extent()[3] for im in ax.images]
-    assert a_top < z_top - 3                                          # below, not beside
-    assert ax.images[0].get_extent()[0] == ax.images[1].get_extent()[0] == 0
+    z_drawn, a_drawn = drawn(ax, [(3, 2), (3, 2)])
+    assert a_drawn["extent"][3] < z_drawn["extent"][3] - 3            # below, not beside
+    assert z_drawn["extent"][0] == a_drawn["extent"][0] == 0
+
+
+def test_names_below_share_one_label_with_the_shape(ax):
+    X, W = np.ones((4, 2)), np.ones((2, 3))
+    viz.plot_array_equation([("X", X), "@", ("W", W)], ax=ax, names="below")
+    assert texts(ax) == ["X\n(4, 2)", "@", "W\n(2, 3)"]
+    label_y = ax.texts[0].get_position()[1]
+    assert label_y < drawn(ax, [(4, 2), (2, 3)])[0]["extent"][2]
+    assert ax.get_ylim()[0] < label_y - 1.5                           # room for two lines
 
 
 def test_fixed_limits_keep_the_scale_of_a_players_frames(ax):
@@ -152,6 +193,7 @@ def test_fixed_limits_keep_the_scale_of_a_players_frames(ax):
         ([("X", np.ones((2, 2)))], {"fmt": "x"}, ValueError, "format string"),
         ([("X", np.ones((2, 2)))], {"cmap": "viridiss"}, ValueError, "unknown cmap"),
         ([("X", np.ones((2, 2)))], {"xlim": (3, 1)}, ValueError, "low < high"),
+        ([("X", np.ones((2, 2)))], {"names": "left"}, ValueError, "names='above'"),
     ],
 )
 def test_errors_say_what_was_expected(ax, terms, kwargs, error, match):
@@ -171,9 +213,8 @@ def test_tiles_evaluate_every_function_on_the_same_grid_and_share_colour_limits(
     np.testing.assert_allclose(second[-1, :], 2.0)                    # y = 1 at the top
     # tile k is shaded from white to colour k and framed in it
     assert same_color(ax.images[1].get_cmap()(1.0), RED)
-    frames = [p for p in ax.patches if isinstance(p, Rectangle)]
-    assert len(frames) == 2
-    assert all(same_color(p.get_edgecolor(), c) for p, c in zip(frames, [GREEN, RED], strict=True))
+    assert outline_colors(ax, expected=[GREEN, RED]) == [True, True]
+    assert [box[2:] for box in outline_boxes(ax)] == [(2.0, 2.0), (2.0, 2.0)]
     assert texts(ax) == ["a1", "a2"]
 
 
@@ -194,7 +235,8 @@ def test_tiles_without_colours_use_the_signed_map_and_draw_the_level(ax):
     viz.plot_field_tiles(f, (-1, 1, -1, 1), ax=ax, n=11, level=0.0)
     assert [im.get_clim() for im in ax.images] == [(-1.5, 1.5), (-1.5, 1.5)]
     assert ax.images[0].get_cmap() is FIELD_CMAP
-    assert len(ax.collections) == 2                                   # a contour per tile
+    contours = [c for c in ax.collections if not isinstance(c, PatchCollection)]
+    assert len(contours) == 2                                         # a contour per tile
 
 
 @pytest.mark.parametrize(

@@ -21,7 +21,7 @@ import numbers
 import numpy as np
 from matplotlib import colormaps
 from matplotlib.axes import Axes
-from matplotlib.collections import LineCollection
+from matplotlib.collections import PatchCollection, PolyCollection
 from matplotlib.colors import Normalize, is_color_like, to_rgb
 from matplotlib.patches import Rectangle
 
@@ -126,6 +126,7 @@ def plot_array_equation(
     vmax: float | None = None,
     cmap=FIELD_CMAP,
     fontsize: float = 9,
+    names: str = "above",
     xlim=None,
     ylim=None,
 ) -> Axes:
@@ -163,6 +164,9 @@ def plot_array_equation(
         (arrays differ in scale: a colour compares cells of one array only).
     cmap : colormap for the cells, signed (default: blue, white at 0, orange).
     fontsize : of the names, shapes and operators (cell values: 0.8 of it).
+    names : ``"above"`` (each name in bold above its array, the shape below) or ``"below"``
+        (name and shape in one label below: half the text objects, which are most of the
+        drawing time of a player's frame).
     xlim, ylim : fix the drawing's limits in cell units (an array's cell is 1 x 1; the
         arrays are centred on ``y = 0``), so that the frames of a player keep their scale.
 
@@ -191,6 +195,8 @@ def plot_array_equation(
         raise ValueError(f"{who} expected fmt to be a format string such as '{{:.2g}}', "
                          f"got {fmt!r}.")
     _check_cmap(cmap, who)
+    if names not in ("above", "below"):
+        raise ValueError(f"{who} expected names='above' or names='below', got {names!r}.")
     cmap = colormaps[cmap] if isinstance(cmap, str) else cmap
     xlim = None if xlim is None else _check_lim(xlim, "xlim", who, log=False)
     ylim = None if ylim is None else _check_lim(ylim, "ylim", who, log=False)
@@ -202,23 +208,31 @@ def plot_array_equation(
         else:
             lines[-1].append(term)
     ax.set_aspect("equal")
-    segments, right, y_top, y = [], 0.0, 0.0, 0.0
+    cells, outlines, right, y_top, y = [], [], 0.0, 0.0, 0.0
     for k, line in enumerate(lines):
         heights = [_shown(t, max_rows)[0] + (_MORE if _shown(t, max_rows)[2] else 0)
                    for t in line if t[0] == "array"] or [1.0]
         half = max(heights) / 2
-        y = y_top - half - 1.2  # this line's centre: room for the names above
+        above, below = (1.2, 1.4) if names == "above" else (0.3, 2.5)
+        y = y_top - half - above  # this line's centre: room for the names above
         x = 0.0
         for term in line:
             if term[0] == "op":
                 x = _draw_op(ax, term[1], x, y, fontsize)
             else:
-                x = _draw_array(ax, term[1:], x, y, segments, max_rows=max_rows,
+                x = _draw_array(ax, term[1:], x, y, cells, outlines, max_rows=max_rows,
                                 max_cols=max_cols, annotate=annotate, fmt=fmt, vmax=vmax,
-                                cmap=cmap, fontsize=fontsize)
+                                cmap=cmap, fontsize=fontsize, names=names)
         right = max(right, x)
-        y_top = y - half - 1.4 - (0.3 if k < len(lines) - 1 else 0)
-    ax.add_collection(LineCollection(segments, colors=_EDGE, linewidths=0.5, zorder=2))
+        y_top = y - half - below - (0.3 if k < len(lines) - 1 else 0)
+    # every cell of every array, in order (array by array, row by row), as one collection
+    ax.add_collection(PolyCollection([verts for verts, _ in cells],
+                                     facecolors=[rgba for _, rgba in cells], edgecolors=_EDGE,
+                                     linewidths=0.5, zorder=1))
+    # one collection for every outline: adding patches one by one costs a limits update each
+    ax.add_collection(PatchCollection([rect for rect, _, _ in outlines], facecolors="none",
+                                      edgecolors=[color for _, color, _ in outlines],
+                                      linewidths=[width for _, _, width in outlines], zorder=3))
     ax.set_xlim(*(xlim if xlim is not None else (-0.3, right + 0.3)))
     ax.set_ylim(*(ylim if ylim is not None else (y_top, 0.0)))
     ax.set_axis_off()
@@ -240,10 +254,13 @@ def _draw_op(ax: Axes, text: str, x: float, y: float, fontsize: float) -> float:
     return x + width + 2 * _GAP
 
 
-def _draw_array(ax: Axes, term, x: float, y: float, segments: list, *, max_rows: int,
-                max_cols: int, annotate: bool, fmt: str, vmax, cmap, fontsize: float) -> float:
-    """One array as an image of cells left-aligned at ``x`` and centred on ``y``, with its
-    grid lines (added to ``segments``), outlines, name and shape; returns its right edge."""
+def _draw_array(ax: Axes, term, x: float, y: float, cells: list, outlines: list, *,
+                max_rows: int, max_cols: int, annotate: bool, fmt: str, vmax, cmap,
+                fontsize: float, names: str) -> float:
+    """One array as a grid of cells left-aligned at ``x`` and centred on ``y``, with its
+    outlines (both added to ``cells`` and ``outlines``, which the caller draws as one
+    collection each: one artist per cell would cost a draw call each), name and shape;
+    returns its right edge."""
     name, grid, label, opt = term
     rows, n_rows, more_rows = _shown(("array", name, grid, label, opt), max_rows)
     n_cols = grid.shape[1]
@@ -268,29 +285,25 @@ def _draw_array(ax: Axes, term, x: float, y: float, segments: list, *, max_rows:
                     amount = min(abs(shown[i, j]) / limit, 1.0)
                     rgba[i, j, :3] = [1 - (1 - c) * amount for c in to_rgb(tint)]
     rgba[n_rows:, :, 3] = 0.3  # the broadcast copies are faint
-    ax.imshow(rgba, extent=(x, x + cols, top - rows, top), interpolation="nearest",
-              aspect="equal", zorder=1)
-    for i in range(rows + 1):
-        segments.append([(x, top - i), (x + cols, top - i)])
-    for j in range(cols + 1):
-        segments.append([(x + j, top), (x + j, top - rows)])
+    for i in range(rows):  # row i spans top - i - 1 .. top - i
+        for j in range(cols):
+            x0, y0 = x + j, top - i - 1
+            cells.append(([(x0, y0), (x0 + 1, y0), (x0 + 1, y0 + 1), (x0, y0 + 1)],
+                          rgba[i, j]))
     if opt.get("annotate", annotate):
         for i in range(min(rows, n_rows)):
             for j in range(cols):
                 ax.text(x + j + 0.5, top - i - 0.5, fmt.format(shown[i, j]), ha="center",
                         va="center", fontsize=fontsize * 0.8, zorder=3)
     drawn = min(rows, n_rows)
-    # the array's own cells framed (not the broadcast copies)
-    ax.add_patch(Rectangle((x, top - drawn), cols, drawn, facecolor="none",
-                           edgecolor="black", linewidth=0.9, zorder=2))
+    # the array's own cells framed (not the broadcast copies), then the tinted lines
+    outlines.append((Rectangle((x, top - drawn), cols, drawn), "black", 0.9))
     for j, color in enumerate((opt["tint"] or [])[:cols]):
         if color is not None:
-            ax.add_patch(Rectangle((x + j, top - drawn), 1, drawn, facecolor="none",
-                                   edgecolor=color, linewidth=2.2, zorder=3))
+            outlines.append((Rectangle((x + j, top - drawn), 1, drawn), color, 2.2))
     for i, color in enumerate((opt["row_tint"] or [])[:rows]):
         if color is not None:
-            ax.add_patch(Rectangle((x, top - i - 1), cols, 1, facecolor="none",
-                                   edgecolor=color, linewidth=2.2, zorder=3))
+            outlines.append((Rectangle((x, top - i - 1), cols, 1), color, 2.2))
     if more_rows:
         ax.text(x + cols / 2, top - rows - _MORE / 2, "⋮", ha="center", va="center",
                 fontsize=fontsize)
@@ -298,7 +311,10 @@ def _draw_array(ax: Axes, term, x: float, y: float, segments: list, *, max_rows:
         ax.text(x + cols + 0.45, top - drawn / 2, "⋯", ha="center", va="center",
                 fontsize=fontsize)
     bottom = y - (top - y)
-    ax.text(x + cols / 2, top + 0.25, name, ha="center", va="bottom", fontsize=fontsize,
-            fontweight="bold")
+    if names == "above":
+        ax.text(x + cols / 2, top + 0.25, name, ha="center", va="bottom", fontsize=fontsize,
+                fontweight="bold")
+    else:
+        label = f"{name}\n{label}"
     ax.text(x + cols / 2, bottom - 0.25, label, ha="center", va="top", fontsize=fontsize)
     return x + cols + (0.9 if more_cols else 0)

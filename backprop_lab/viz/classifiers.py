@@ -23,6 +23,7 @@ import numbers
 
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.collections import PatchCollection
 from matplotlib.colors import LinearSegmentedColormap, ListedColormap, to_rgb
 from matplotlib.patches import Rectangle
 
@@ -374,6 +375,7 @@ def plot_field_tiles(
     w, h = x1 - x0, y1 - y0
     gap = 0.12 * max(w, h)
     nrows = -(-slots // ncols)
+    frames = []  # drawn as one collection: a patch added alone costs a limits update
     for k, grid in enumerate(grids):
         r, c = divmod(k, ncols)
         dx, dy = c * (w + gap) - x0, -r * (h + 1.6 * gap) - y0   # the tile's shift
@@ -386,12 +388,14 @@ def plot_field_tiles(
         if level is not None and grid.min() < level < grid.max():
             ax.contour(xx + dx, yy + dy, grid, levels=[level], colors=PALETTE["black"],
                        linewidths=1.0, zorder=2)
-        ax.add_patch(Rectangle((tile[0], tile[2]), w, h, facecolor="none", zorder=3,
-                               edgecolor=color or PALETTE["black"],
-                               linewidth=2.0 if color else 0.6))
+        frames.append((Rectangle((tile[0], tile[2]), w, h), color or PALETTE["black"],
+                       2.0 if color else 0.6))
         if titles is not None:
             ax.text((tile[0] + tile[1]) / 2, tile[3] + 0.1 * gap, str(titles[k]), ha="center",
                     va="bottom", fontsize=9, color=color or PALETTE["black"])
+    ax.add_collection(PatchCollection([rect for rect, _, _ in frames], facecolors="none",
+                                      edgecolors=[color for _, color, _ in frames],
+                                      linewidths=[width for _, _, width in frames], zorder=3))
     ax.set_xlim(-0.05 * w, ncols * (w + gap) - gap + 0.05 * w)
     ax.set_ylim(-(nrows - 1) * (h + 1.6 * gap) - 0.05 * h, h + 0.9 * gap)
     ax.set_aspect("equal")
