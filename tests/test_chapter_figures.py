@@ -42,6 +42,7 @@ EXPECTED = {
     "book/getting_started": {"players": 0, "figures": 0, "controls": 0, "frames": 0},
     "book/chain_rule": {"players": 3, "figures": 3, "controls": 4, "frames": 18},
     "book/backpropagation": {"players": 2, "figures": 2, "controls": 3, "frames": 24},
+    "book/forward_pass": {"players": 3, "figures": 3, "controls": 3, "frames": 23},
 }
 
 # Runs in the chapter's kernel after the chapter. For each figure found by type, for each of

@@ -108,12 +108,21 @@ def learning_loop(printed: list[str]) -> None:
     assert printed[3].splitlines()[-1] == "lowest validation loss at lr = 0.5"
 
 
+def forward_pass(printed: list[str]) -> None:
+    assert len(printed) == 3
+    shapes, xor, no_bias = printed
+    assert "-> (32, 10)" in shapes and "total parameters: 101770" in shapes  # 784-128-10
+    assert xor.strip() == "accuracy 1.00"  # the hand-built XOR network
+    assert "kinks: 1" in no_bias  # no biases: one kink, at 0
+
+
 # per chapter (its docname in _toc.yml): a check of the texts its solution blocks print
 PRINTED = {
     "book/learning_rate": learning_rate,
     "book/chain_rule": chain_rule,
     "book/backpropagation": backpropagation,
     "book/learning_loop": learning_loop,
+    "book/forward_pass": forward_pass,
 }
 
 

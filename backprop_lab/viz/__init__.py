@@ -17,7 +17,7 @@ The package is grouped by the kind of thing a figure draws; a module per kind:
 * :mod:`~backprop_lab.viz.curves`: loss curves, learning-rate sweeps, schedules;
 * :mod:`~backprop_lab.viz.landscapes`: loss surfaces and optimizer trajectories;
 * :mod:`~backprop_lab.viz.classifiers`: data points, decision regions, a unit's output over
-  the input plane;
+  the input plane (one unit, or a tile per unit);
 * :mod:`~backprop_lab.viz.networks`: networks drawn as layers of units joined by weighted
   edges;
 * :mod:`~backprop_lab.viz.graphs`: computational graphs of a ``Value`` (:func:`plot_graph`,
@@ -25,6 +25,8 @@ The package is grouped by the kind of thing a figure draws; a module per kind:
 * :mod:`~backprop_lab.viz.diagrams`: the learning loop as a cycle of boxes, and named arrays
   as heat maps with those a step reads and writes framed (:func:`plot_learning_loop`,
   :func:`plot_cycle`, :func:`plot_arrays`);
+* :mod:`~backprop_lab.viz.arrays`: arrays drawn as grids of cells with their names and
+  shapes, joined by operators (a layer's ``X @ W + b``);
 * ``_checks``: the input checks they share (private).
 
 A new kind of figure gets a new module of at most about 600
@@ -53,7 +55,13 @@ Examples
 
 from __future__ import annotations
 
-from backprop_lab.viz.classifiers import plot_decision_regions, plot_field, plot_points
+from backprop_lab.viz.arrays import plot_array_equation
+from backprop_lab.viz.classifiers import (
+    plot_decision_regions,
+    plot_field,
+    plot_field_tiles,
+    plot_points,
+)
 from backprop_lab.viz.curves import plot_loss_curves, plot_lr_sweep, plot_schedules
 from backprop_lab.viz.diagrams import LEARNING_LOOP, plot_arrays, plot_cycle, plot_learning_loop
 from backprop_lab.viz.graphs import graph_layout, plot_graph
@@ -87,6 +95,8 @@ __all__ = [
     "plot_points",
     "plot_decision_regions",
     "plot_field",
+    "plot_field_tiles",
+    "plot_array_equation",
     "plot_network",
     "graph_layout",
     "plot_graph",

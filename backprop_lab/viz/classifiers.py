@@ -5,6 +5,9 @@ r"""Classifiers in the input plane: data points, decision regions, a unit's outp
   of the plane, with its decision boundary (probability :math:`\tfrac12` for two classes).
 * :func:`plot_field`: any scalar function of the plane (one hidden unit's activation, a
   pre-activation :math:`z = x w + b`), as a heat map with fixed colour limits.
+* :func:`plot_field_tiles`: several such functions side by side in one axes, e.g. every
+  hidden unit of a layer, each tile in its unit's colour; a fixed number of tile slots
+  keeps the tiles' size when the number of units changes from frame to frame.
 
 The model is passed as a function from an ``(m, 2)`` array of points (rows are samples, as
 everywhere in the book) to its outputs, e.g. ``net.predict`` or
@@ -20,12 +23,14 @@ import numbers
 
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.collections import PatchCollection
 from matplotlib.colors import LinearSegmentedColormap, ListedColormap, to_rgb
+from matplotlib.patches import Rectangle
 
 from backprop_lab.viz._checks import _as_float_array, _check_cmap, _get_ax
 from backprop_lab.viz.style import PALETTE, style
 
-__all__ = ["plot_points", "plot_decision_regions", "plot_field"]
+__all__ = ["plot_points", "plot_decision_regions", "plot_field", "plot_field_tiles"]
 
 
 def _light(color: str, amount: float = 0.6) -> tuple[float, float, float]:
@@ -38,6 +43,8 @@ def _light(color: str, amount: float = 0.6) -> tuple[float, float, float]:
 _BINARY_CMAP = LinearSegmentedColormap.from_list(
     "bpl_binary", [_light(style(0)["color"], 0.45), (1, 1, 1), _light(style(1)["color"], 0.45)]
 )
+#: the same shades as a colormap of its own, for a probability drawn elsewhere (an array's cells)
+PROBABILITY_CMAP = _BINARY_CMAP
 #: a signed quantity (a pre-activation, a tanh unit): blue below 0, orange above
 FIELD_CMAP = LinearSegmentedColormap.from_list(
     "bpl_signed", [style(0)["color"], (1, 1, 1), style(1)["color"]]
@@ -273,4 +280,124 @@ def plot_field(
                    zorder=2)
     ax.set_xlim(extent[0], extent[1])
     ax.set_ylim(extent[2], extent[3])
+    return ax
+
+
+def plot_field_tiles(
+    fs,
+    extent,
+    *,
+    ax=None,
+    ncols: int = 3,
+    slots: int | None = None,
+    n: int = 41,
+    vmin: float | None = None,
+    vmax: float | None = None,
+    level: float | None = None,
+    colors=None,
+    titles=None,
+    cmap=FIELD_CMAP,
+) -> Axes:
+    r"""Draw several scalar functions of the plane as heat-map tiles in one axes.
+
+    Tile ``k`` shows ``fs[k]`` over ``extent`` as :func:`plot_field` would, e.g. the
+    activation :math:`a_k = \max(0, z_k)` of hidden unit ``k`` of a layer. The tiles fill a
+    grid of ``ncols`` columns row by row, with room for ``slots`` tiles (default
+    ``len(fs)``): give a player's frames the same ``slots`` and the tiles keep their size
+    and place while the number of units changes. Every tile shares the colour limits.
+
+    Parameters
+    ----------
+    fs : list of functions from an ``(m, 2)`` array of points to ``(m,)`` values.
+    extent : ``(x_min, x_max, y_min, y_max)``, the rectangle every tile shows.
+    ncols : tiles per row.
+    slots : the number of tile places (at least ``len(fs)``); empty ones stay blank.
+    n : grid points per side of a tile.
+    vmin, vmax : colour limits shared by the tiles. Default: with ``colors``, ``0`` to the
+        largest value; otherwise symmetric about 0, covering every tile's values.
+    level : draw the contour ``f = level`` in every tile (``0``: where a unit switches on).
+    colors : optional colour per tile: the tile is shaded from white (``vmin``) to that
+        colour (``vmax``), for non-negative outputs such as ReLU units, and framed in it.
+        Without ``colors`` every tile uses the signed ``cmap``.
+    titles : optional text above each tile (in its colour, if any), e.g. ``"a1"``.
+
+    >>> from matplotlib.figure import Figure
+    >>> units = [lambda P: np.maximum(P[:, 0], 0), lambda P: np.maximum(P[:, 1], 0)]
+    >>> ax = plot_field_tiles(units, (-1, 1, -1, 1), ax=Figure().subplots(), slots=4,
+    ...                       ncols=2, n=11, colors=["#009E73", "#D55E00"])
+    >>> len(ax.images), [im.get_clim() for im in ax.images]
+    (2, [(0.0, 1.0), (0.0, 1.0)])
+    """
+    who = "plot_field_tiles()"
+    ax = _get_ax(ax)
+    if callable(fs) or not isinstance(fs, list | tuple) or not fs:
+        raise TypeError(
+            f"{who} expected fs to be a non-empty list of functions of an (m, 2) array of "
+            f"points, one per tile; got {fs!r}. For one function use plot_field()."
+        )
+    extent = _check_extent(extent, who)
+    n = _check_n(n, who)
+    _check_cmap(cmap, who)
+    k_tiles = len(fs)
+    for name, value, low in (("ncols", ncols, 1), ("slots", slots, k_tiles)):
+        if value is None and name == "slots":
+            continue
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
+            raise ValueError(
+                f"{who} expected {name} to be an integer >= {low} (slots: room for all "
+                f"{k_tiles} functions), got {value!r}."
+            )
+    slots = k_tiles if slots is None else int(slots)
+    for name, items in (("colors", colors), ("titles", titles)):
+        if items is not None and (isinstance(items, str) or not isinstance(items, list | tuple)
+                                  or len(items) != k_tiles):
+            raise ValueError(f"{who} expected {name} to be a list of {k_tiles} entries, one per "
+                             f"function, got {items!r}.")
+    xx, yy, points = _grid(extent, n)
+    grids = []
+    for k, f in enumerate(fs):
+        F = _evaluate(f, points, f"fs[{k}]", who)
+        if F.ndim == 2 and F.shape[1] == 1:
+            F = F[:, 0]
+        if F.ndim != 1:
+            raise ValueError(f"{who} expected fs[{k}] to return one number per point, got shape "
+                             f"{F.shape}. Pick one unit's column, e.g. lambda P: A(P)[:, {k}].")
+        grids.append(F.reshape(n, n))
+    low = min(float(g.min()) for g in grids)
+    high = max(float(np.abs(g).max()) for g in grids) or 1.0
+    if vmin is None:
+        vmin = 0.0 if colors is not None and low >= 0 else -high
+    if vmax is None:
+        vmax = high
+    if not (np.isfinite(vmin) and np.isfinite(vmax) and vmin < vmax):
+        raise ValueError(f"{who} expected finite vmin < vmax, got vmin={vmin!r}, vmax={vmax!r}.")
+    x0, x1, y0, y1 = extent
+    w, h = x1 - x0, y1 - y0
+    gap = 0.12 * max(w, h)
+    nrows = -(-slots // ncols)
+    frames = []  # drawn as one collection: a patch added alone costs a limits update
+    for k, grid in enumerate(grids):
+        r, c = divmod(k, ncols)
+        dx, dy = c * (w + gap) - x0, -r * (h + 1.6 * gap) - y0   # the tile's shift
+        tile = (x0 + dx, x1 + dx, y0 + dy, y1 + dy)
+        color = None if colors is None else colors[k]
+        tile_cmap = cmap if color is None else LinearSegmentedColormap.from_list(
+            "bpl_tile", [(1, 1, 1), to_rgb(color)])
+        ax.imshow(grid, extent=tile, origin="lower", cmap=tile_cmap, vmin=vmin, vmax=vmax,
+                  aspect="auto", interpolation="bilinear", zorder=0)
+        if level is not None and grid.min() < level < grid.max():
+            ax.contour(xx + dx, yy + dy, grid, levels=[level], colors=PALETTE["black"],
+                       linewidths=1.0, zorder=2)
+        frames.append((Rectangle((tile[0], tile[2]), w, h), color or PALETTE["black"],
+                       2.0 if color else 0.6))
+        if titles is not None:
+            ax.text((tile[0] + tile[1]) / 2, tile[3] + 0.1 * gap, str(titles[k]), ha="center",
+                    va="bottom", fontsize=9, color=color or PALETTE["black"])
+    ax.add_collection(PatchCollection([rect for rect, _, _ in frames], facecolors="none",
+                                      edgecolors=[color for _, color, _ in frames],
+                                      linewidths=[width for _, _, width in frames], zorder=3))
+    ax.set_xlim(-0.05 * w, ncols * (w + gap) - gap + 0.05 * w)
+    ax.set_ylim(-(nrows - 1) * (h + 1.6 * gap) - 0.05 * h, h + 0.9 * gap)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
     return ax
