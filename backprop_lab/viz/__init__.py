@@ -16,6 +16,7 @@ The package is grouped by the kind of thing a figure draws; a module per kind:
   (log) axes and ticks (:func:`fixed_ticks`, :func:`log_axis`);
 * :mod:`~backprop_lab.viz.curves`: loss curves, learning-rate sweeps, schedules;
 * :mod:`~backprop_lab.viz.landscapes`: loss surfaces and optimizer trajectories;
+* :mod:`~backprop_lab.viz.losses`: loss functions and their gradients against one input;
 * ``_checks``: the input checks they share (private).
 
 Modules to come with their chapters: ``graphs`` (computational graphs), ``networks``
@@ -48,6 +49,7 @@ from __future__ import annotations
 
 from backprop_lab.viz.curves import plot_loss_curves, plot_lr_sweep, plot_schedules
 from backprop_lab.viz.landscapes import plot_loss_surface, plot_trajectory
+from backprop_lab.viz.losses import plot_loss_functions
 from backprop_lab.viz.style import (
     COLORS,
     LINESTYLES,
@@ -73,6 +75,7 @@ __all__ = [
     "plot_loss_curves",
     "plot_lr_sweep",
     "plot_schedules",
+    "plot_loss_functions",
     "value_badge",
     "fixed_ticks",
     "log_axis",
