@@ -65,8 +65,16 @@ def learning_rate(printed: list[str]) -> None:
     assert "2 / lambda_max = 0.39" in printed[2]  # "2/lambda_max ~ 0.39"
 
 
+def loss_functions(printed: list[str]) -> None:
+    assert len(printed) == 3
+    assert printed[0].splitlines() == ["J is symmetric: True", "rows of J sum to 0: True"]
+    assert printed[1].startswith("2.3020, log 10 = 2.3026")  # "# 2.3020: the entropy ..."
+    epochs = [int(line.split(":")[1].split()[0]) for line in printed[2].splitlines()]
+    assert epochs == [117, 59, 30, 16, 9]  # "117, 59, 30, 16 and 9"
+
+
 # per chapter (its docname in _toc.yml): a check of the texts its solution blocks print
-PRINTED = {"book/learning_rate": learning_rate}
+PRINTED = {"book/learning_rate": learning_rate, "book/loss_functions": loss_functions}
 
 
 def test_every_chapter_with_printed_checks_is_in_the_toc():

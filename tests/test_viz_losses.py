@@ -67,6 +67,13 @@ def test_zero_line_and_fixed_axes(ax, grid):
     assert list(ax.get_xticks()) == [0, 0.5, 1]
 
 
+def test_legend_false_leaves_the_legend_to_the_caller(ax, grid):
+    p, curves = grid
+    plot_loss_functions(p, curves, ax=ax, legend=False)
+    assert ax.get_legend() is None
+    assert ax.get_legend_handles_labels()[1] == ["MSE", "BCE"]
+
+
 def test_one_array_alone_has_no_legend(ax, grid):
     p, curves = grid
     plot_loss_functions(p, curves["MSE"], ax=ax)
@@ -96,3 +103,5 @@ def test_zero_line_must_be_a_bool(ax, grid):
     p, curves = grid
     with pytest.raises(TypeError, match="zero_line"):
         plot_loss_functions(p, curves, ax=ax, zero_line="yes")
+    with pytest.raises(TypeError, match="legend"):
+        plot_loss_functions(p, curves, ax=ax, legend=1)

@@ -32,6 +32,7 @@ def plot_loss_functions(
     xlabel: str = "prediction",
     ylabel: str = "loss",
     zero_line: bool = True,
+    legend: bool = True,
     legend_loc: str = "best",
     xticks=None,
     yticks=None,
@@ -58,6 +59,10 @@ def plot_loss_functions(
     xlabel, ylabel : str
     zero_line : bool
         Draw a thin horizontal line at 0 (where a gradient changes sign).
+    legend : bool
+        Draw the legend (``False``: leave it to the caller, e.g. a figure's ``background``
+        draws the curves once and every frame adds the legend, so that the reused axes of
+        an interactive figure can be reset).
     legend_loc : str
         Where the legend goes (matplotlib's ``loc``).
     xticks, yticks : sequence of numbers, optional
@@ -109,8 +114,9 @@ def plot_loss_functions(
                 raise ValueError(f"{who} expected mark {label!r} to be one number within x "
                                  f"[{xs[0]:.4g}, {xs[-1]:.4g}], got {at!r}.")
             mark_items.append((label, float(value)))
-    if not isinstance(zero_line, bool):
-        raise TypeError(f"{who} expected zero_line to be True or False, got {zero_line!r}.")
+    for name, flag in (("zero_line", zero_line), ("legend", legend)):
+        if not isinstance(flag, bool):
+            raise TypeError(f"{who} expected {name} to be True or False, got {flag!r}.")
     axes_options = _check_axes_options(who, xticks=xticks, yticks=yticks, xlim=xlim, ylim=ylim)
 
     ax = _get_ax(ax)
@@ -133,7 +139,7 @@ def plot_loss_functions(
     _apply_axes_options(ax, **axes_options)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
-    if ax.get_legend_handles_labels()[1]:
+    if legend and ax.get_legend_handles_labels()[1]:
         ax.legend(fontsize="small", loc=legend_loc)
     ax.grid(True, alpha=0.3)
     return ax
