@@ -53,6 +53,8 @@ def test_marks_put_a_dot_on_every_curve_at_its_value(ax, grid):
     np.testing.assert_allclose(got, want, rtol=1e-9)
     texts = [t.get_text() for t in ax.texts]
     assert texts == ["p = 0.3", "p = 0.905"]
+    # each label on the side of its line with more room
+    assert [t.get_horizontalalignment() for t in ax.texts] == ["left", "right"]
 
 
 def test_zero_line_and_fixed_axes(ax, grid):
