@@ -55,6 +55,9 @@ def test_marks_put_a_dot_on_every_curve_at_its_value(ax, grid):
     assert texts == ["p = 0.3", "p = 0.905"]
     # each label on the side of its line with more room
     assert [t.get_horizontalalignment() for t in ax.texts] == ["left", "right"]
+    # the second label a line lower than the first
+    offsets = [t.xyann[1] for t in ax.texts]
+    assert offsets[1] < offsets[0]
 
 
 def test_zero_line_and_fixed_axes(ax, grid):

@@ -54,7 +54,7 @@ def plot_loss_functions(
     marks : mapping label -> float, optional
         Inputs to mark, for example ``{"start, a = 0.98": 4.0}``: a dotted vertical line
         labelled at the top of the axes (on its right in the left half of the x range, on
-        its left in the right half), and on every curve a dot at its value there
+        its left in the right half; each further mark's label a line lower), and on every curve a dot at its value there
         (linear interpolation between the grid points; exact on a grid point). Each mark
         must lie within ``x``.
     xlabel, ylabel : str
@@ -128,12 +128,13 @@ def plot_loss_functions(
         ax.plot(xs, values, color=st["color"], linestyle=st["linestyle"], linewidth=2,
                 label=label, zorder=2)
     low, high = axes_options["xlim"] or (xs[0], xs[-1])
-    for label, at in mark_items:
+    for k, (label, at) in enumerate(mark_items):
         ax.axvline(at, color=PALETTE["black"], linestyle=":", linewidth=1, zorder=1)
-        # the label beside the line, on the side with more room (inside the axes)
+        # the label beside the line, on the side with more room (inside the axes); each
+        # further mark's label a line lower, so that the labels of close marks do not overlap
         right = at <= (low + high) / 2
         ax.annotate(label, (at, 1.0), xycoords=("data", "axes fraction"),
-                    xytext=(3 if right else -3, -3), textcoords="offset points",
+                    xytext=(3 if right else -3, -3 - 11 * k), textcoords="offset points",
                     ha="left" if right else "right", va="top", fontsize="small", zorder=6)
     for _, at in mark_items:
         for i, values in enumerate(series.values()):
