@@ -54,9 +54,9 @@ def plot_loss_functions(
     marks : mapping label -> float, optional
         Inputs to mark, for example ``{"start, a = 0.98": 4.0}``: a dotted vertical line
         labelled at the top of the axes (on its right in the left half of the x range, on
-        its left in the right half; each further mark's label a line lower), and on every curve a dot at its value there
-        (linear interpolation between the grid points; exact on a grid point). Each mark
-        must lie within ``x``.
+        its left in the right half; each further mark's label a line lower), and on every
+        curve a dot at its value there (linear interpolation between the grid points; exact
+        on a grid point). Each mark must lie within ``x``.
     xlabel, ylabel : str
     zero_line : bool
         Draw a thin horizontal line at 0 (where a gradient changes sign).
