@@ -9,7 +9,7 @@ import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from backprop_lab import viz  # noqa: E402
-from backprop_lab.viz.losses import plot_loss_functions  # noqa: E402
+from backprop_lab.viz.losses import mark_inputs, plot_loss_functions  # noqa: E402
 
 
 @pytest.fixture
@@ -25,7 +25,8 @@ def grid():
 
 def test_reexported_by_viz():
     assert viz.plot_loss_functions is plot_loss_functions
-    assert "plot_loss_functions" in viz.__all__
+    assert viz.mark_inputs is mark_inputs
+    assert {"plot_loss_functions", "mark_inputs"} <= set(viz.__all__)
 
 
 def test_draws_one_line_per_curve_with_legend(ax, grid):
@@ -110,3 +111,27 @@ def test_zero_line_must_be_a_bool(ax, grid):
         plot_loss_functions(p, curves, ax=ax, zero_line="yes")
     with pytest.raises(TypeError, match="legend"):
         plot_loss_functions(p, curves, ax=ax, legend=1)
+
+
+def test_mark_inputs_alone_draws_what_plot_loss_functions_draws_with_marks(grid):
+    p, curves = grid
+    marks = {"p = 0.3": 0.3, "p = 0.905": 0.905}
+    both = plot_loss_functions(p, curves, ax=Figure().subplots(), marks=marks, xlim=(0, 1))
+    later = plot_loss_functions(p, curves, ax=Figure().subplots(), xlim=(0, 1))
+    mark_inputs(later, p, curves, marks, xlim=(0, 1))
+    def drawn(ax):
+        return sorted((tuple(np.round(ln.get_xdata(), 9)), tuple(np.round(ln.get_ydata(), 9)),
+                       ln.get_color()) for ln in ax.get_lines())
+    assert drawn(both) == drawn(later)
+    assert ([(t.get_text(), t.xyann) for t in both.texts]
+            == [(t.get_text(), t.xyann) for t in later.texts])
+
+
+def test_mark_inputs_checks_its_arguments(ax, grid):
+    p, curves = grid
+    with pytest.raises(TypeError, match="matplotlib Axes"):
+        mark_inputs(None, p, curves, {"a": 0.5})
+    with pytest.raises(ValueError, match="within x"):
+        mark_inputs(ax, p, curves, {"far": 3.0})
+    with pytest.raises(ValueError, match="one value per entry"):
+        mark_inputs(ax, p, {"MSE": p[:-1]}, {"a": 0.5})

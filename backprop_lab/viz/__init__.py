@@ -49,7 +49,7 @@ from __future__ import annotations
 
 from backprop_lab.viz.curves import plot_loss_curves, plot_lr_sweep, plot_schedules
 from backprop_lab.viz.landscapes import plot_loss_surface, plot_trajectory
-from backprop_lab.viz.losses import plot_loss_functions
+from backprop_lab.viz.losses import mark_inputs, plot_loss_functions
 from backprop_lab.viz.style import (
     COLORS,
     LINESTYLES,
@@ -76,6 +76,7 @@ __all__ = [
     "plot_lr_sweep",
     "plot_schedules",
     "plot_loss_functions",
+    "mark_inputs",
     "value_badge",
     "fixed_ticks",
     "log_axis",
