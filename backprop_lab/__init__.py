@@ -14,7 +14,14 @@ from .autodiff import Value
 from .gradcheck import gradcheck
 from .init import get_initializer
 from .layers import Dense, Layer
-from .losses import MSE, BinaryCrossEntropy, Loss, SoftmaxCrossEntropy, get_loss
+from .losses import (
+    MSE,
+    BinaryCrossEntropy,
+    BinaryCrossEntropyWithLogits,
+    Loss,
+    SoftmaxCrossEntropy,
+    get_loss,
+)
 from .metrics import accuracy, confusion_matrix, predict_labels
 from .network import Network, Trace, TraceStep
 from .optim import SGD, Adam, Optimizer, RMSProp, get_optimizer
@@ -36,6 +43,7 @@ __version__ = "0.1.0"
 __all__ = [
     "MSE",
     "BinaryCrossEntropy",
+    "BinaryCrossEntropyWithLogits",
     "Dense",
     "Identity",
     "Layer",

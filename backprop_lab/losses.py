@@ -1,4 +1,4 @@
-r"""Loss functions (chapter "Losses").
+r"""Loss functions (chapter "Measuring the error: loss functions").
 
 A loss compares predictions :math:`\hat Y` with targets :math:`y`:
 ``loss.forward(Y_hat, y)`` returns the mean over the batch as a Python ``float`` and caches
@@ -9,6 +9,9 @@ shape of ``Y_hat``.
   :math:`\partial L/\partial \hat Y = \frac{2}{N}(\hat Y - y)`.
 - ``BinaryCrossEntropy``: :math:`L = -\frac1N\sum y\log p + (1-y)\log(1-p)`,
   :math:`\partial L/\partial p = \frac1N\frac{p-y}{p(1-p)}`.
+- ``BinaryCrossEntropyWithLogits``: the same on logits :math:`z` (:math:`p = \sigma(z)`),
+  :math:`L = \frac1N\sum \log(1 + e^{z}) - y z`,
+  :math:`\partial L/\partial z = \frac1N(\sigma(z) - y)`.
 - ``SoftmaxCrossEntropy``: :math:`L = \frac1n\sum_i \log\sum_k e^{z_{ik}} - z_{iy_i}`,
   :math:`\partial L/\partial Z = \frac1n(P - Y_{\text{onehot}})`.
 """
@@ -28,7 +31,14 @@ from ._checks import (
     lookup,
 )
 
-__all__ = ["MSE", "BinaryCrossEntropy", "Loss", "SoftmaxCrossEntropy", "get_loss"]
+__all__ = [
+    "MSE",
+    "BinaryCrossEntropy",
+    "BinaryCrossEntropyWithLogits",
+    "Loss",
+    "SoftmaxCrossEntropy",
+    "get_loss",
+]
 
 #: the checks of a loss's public methods, declared once (see :class:`~._checks.checked`):
 #: ``forward(Y_hat, y)`` checks both arrays, and that the loss did not overflow;
@@ -248,6 +258,63 @@ class BinaryCrossEntropy(Loss):
             )
 
 
+class BinaryCrossEntropyWithLogits(Loss):
+    r"""Sigmoid followed by binary cross-entropy, fused: takes logits :math:`z` and 0/1 targets
+    (chapter "Measuring the error: loss functions"; ``torch.nn.BCEWithLogitsLoss``).
+
+    With :math:`p = \sigma(z) = 1/(1 + e^{-z})`, :math:`-\log p = \log(1 + e^{-z})` and
+    :math:`-\log(1-p) = \log(1 + e^{z})`, so the loss of :class:`BinaryCrossEntropy`
+    becomes
+
+    .. math:: L = \frac1N \sum \big(\log(1 + e^{z}) - y z\big), \qquad
+              \frac{\partial L}{\partial z} = \frac1N \big(\sigma(z) - y\big),
+
+    over all :math:`N` elements. :math:`\log(1 + e^{z})` is computed as
+    :math:`\max(z, 0) + \log(1 + e^{-|z|})`, so ``exp`` never sees a positive number: no
+    logit overflows and no logarithm is clamped (a confident mistake at :math:`z = -1000`
+    costs 1000, where :class:`BinaryCrossEntropy` on :math:`p = \sigma(z) = 0` is clamped
+    at 100). Put no Sigmoid after the last layer: this loss applies it.
+
+    >>> loss = BinaryCrossEntropyWithLogits()
+    >>> round(loss.forward(np.array([0.0, 0.0]), np.array([0.0, 1.0])), 6)
+    0.693147
+    >>> loss.backward()
+    array([ 0.25, -0.25])
+    >>> loss.forward(np.array([-1000.0]), np.array([1.0]))
+    1000.0
+    """
+
+    classifier = True  # z >= 0 (p >= 0.5) predicts class 1
+
+    def _check(self, Y_hat, y):
+        who = "BinaryCrossEntropyWithLogits.forward()"
+        Z, y = self._check_same_shape(Y_hat, y, who)
+        if not np.isin(y, (0, 1)).all():
+            raise ValueError(
+                f"{who} expected targets y of 0 and 1, got {np.unique(y)[:5]}. For more than "
+                "two classes use SoftmaxCrossEntropy() with integer labels 0..K-1."
+            )
+        return Z, y
+
+    @checks_targets
+    def forward(self, Z, y) -> float:
+        E = np.exp(-np.abs(Z))  # in (0, 1]: never overflows
+        self.cache = {"Z": Z, "E": E, "y": y}
+        # log(1 + e^z) = max(z, 0) + log(1 + e^-|z|)
+        softplus = np.maximum(Z, 0) + np.log1p(E)
+        return float(np.mean(softplus - y * Z))
+
+    @checks_cache
+    def backward(self):
+        Z, E, y = self.cache["Z"], self.cache["E"], self.cache["y"]
+        # sigma(z), the two-branch form of activations.sigmoid
+        P = np.where(Z >= 0, 1 / (1 + E), E / (1 + E))
+        return (P - y) / Z.size
+
+    def n_correct(self, Z, y) -> int:
+        return int(np.count_nonzero((Z >= 0) == (y >= 0.5)))
+
+
 class SoftmaxCrossEntropy(Loss):
     r"""Softmax followed by cross-entropy, fused: takes logits :math:`Z` and integer labels.
 
@@ -339,6 +406,7 @@ _BY_NAME = {
     "mse": MSE,
     "binary_cross_entropy": BinaryCrossEntropy,
     "bce": BinaryCrossEntropy,
+    "bce_with_logits": BinaryCrossEntropyWithLogits,
     "softmax_cross_entropy": SoftmaxCrossEntropy,
     "cross_entropy": SoftmaxCrossEntropy,
 }

@@ -43,6 +43,7 @@ EXPECTED = {
     "book/chain_rule": {"players": 3, "figures": 3, "controls": 4, "frames": 18},
     "book/backpropagation": {"players": 2, "figures": 2, "controls": 3, "frames": 24},
     "book/forward_pass": {"players": 3, "figures": 3, "controls": 3, "frames": 23},
+    "book/loss_functions": {"players": 2, "figures": 2, "controls": 3, "frames": 27},
 }
 
 # Runs in the chapter's kernel after the chapter. For each figure found by type, for each of

@@ -116,6 +116,14 @@ def forward_pass(printed: list[str]) -> None:
     assert "kinks: 1" in no_bias  # no biases: one kink, at 0
 
 
+def loss_functions(printed: list[str]) -> None:
+    assert len(printed) == 3
+    assert printed[0].splitlines() == ["J is symmetric: True", "rows of J sum to 0: True"]
+    assert printed[1].startswith("2.3020, log 10 = 2.3026")  # "# 2.3020: the entropy ..."
+    epochs = [int(line.split(":")[1].split()[0]) for line in printed[2].splitlines()]
+    assert epochs == [117, 59, 30, 16, 9]  # "117, 59, 30, 16 and 9"
+
+
 # per chapter (its docname in _toc.yml): a check of the texts its solution blocks print
 PRINTED = {
     "book/learning_rate": learning_rate,
@@ -123,6 +131,7 @@ PRINTED = {
     "book/backpropagation": backpropagation,
     "book/learning_loop": learning_loop,
     "book/forward_pass": forward_pass,
+    "book/loss_functions": loss_functions,
 }
 
 

@@ -27,6 +27,7 @@ The package is grouped by the kind of thing a figure draws; a module per kind:
   :func:`plot_cycle`, :func:`plot_arrays`);
 * :mod:`~backprop_lab.viz.arrays`: arrays drawn as grids of cells with their names and
   shapes, joined by operators (a layer's ``X @ W + b``);
+* :mod:`~backprop_lab.viz.losses`: loss functions and their gradients against one input;
 * ``_checks``: the input checks they share (private).
 
 A new kind of figure gets a new module of at most about 600
@@ -66,6 +67,7 @@ from backprop_lab.viz.curves import plot_loss_curves, plot_lr_sweep, plot_schedu
 from backprop_lab.viz.diagrams import LEARNING_LOOP, plot_arrays, plot_cycle, plot_learning_loop
 from backprop_lab.viz.graphs import graph_layout, plot_graph
 from backprop_lab.viz.landscapes import plot_loss_surface, plot_trajectory
+from backprop_lab.viz.losses import mark_inputs, plot_loss_functions
 from backprop_lab.viz.networks import plot_network
 from backprop_lab.viz.style import (
     COLORS,
@@ -100,6 +102,8 @@ __all__ = [
     "plot_network",
     "graph_layout",
     "plot_graph",
+    "plot_loss_functions",
+    "mark_inputs",
     "value_badge",
     "fixed_ticks",
     "log_axis",
