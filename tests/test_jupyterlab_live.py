@@ -15,12 +15,14 @@ test does what a reader does, in the real front-end, for every notebook of ``_to
    chapter, waits for the kernel, runs all cells through ``window.jupyterapp``
    (``--LabApp.expose_app_in_browser``), waits until they finished without error and fails,
    quoting the JavaScript error, if any widget view could not be created.
-3. In the chapter's first live figure whose first control is a slider (found in the committed
+3. In the chapter's first live figure whose first control is a slider (or, in a chapter
+   without one, its first animation's step slider; found in the committed
    notebook's outputs: the k-th displayed player is the k-th ``.bpl-live`` VBox, holding the
    ``SelectionSlider`` and an ``ipywidgets.Image``, i.e. an ``img.widget-image`` whose ``src``
    is a blob URL), it checks the slider's label and initial readout against the committed
-   player, focuses the slider handle, presses ArrowRight and then End, and asserts each time
-   that the readout shows the next (then the last) value of the committed player and that the
+   player, focuses the slider handle, presses ArrowRight and then End (ArrowLeft and Home for
+   a slider that starts at its last value), and asserts each time that the readout shows the
+   next (then the last) value of the committed player and that the
    image's ``src`` changed to a new, loaded image with different bytes (sha-256 of the blob):
    the kernel redrew the figure.
 
@@ -61,16 +63,23 @@ class LiveSlider:
     chapter: chapters.Page
     index: int  # among the chapter's displayed live figures (.bpl-live), in document order
     label: str  # the slider's label
-    readouts: tuple[str, str, str]  # the readout at first, after ArrowRight, after End
+    readouts: tuple[str, str, str]  # the readout at first, after keys[0], after keys[1]
+    keys: tuple[str, str] = ("ArrowRight", "End")  # ("ArrowLeft", "Home") from the last value
 
     def shot(self, kind: str) -> Path:
         return Path(f"/tmp/bpl-jupyterlab-{kind}-{self.chapter.name}.png")
 
 
 def first_live_slider(page: chapters.Page) -> LiveSlider | None:
-    """Read from the committed notebook's outputs (the players carry labels and values)."""
+    """Read from the committed notebook's outputs (the players carry labels and values).
+
+    The first InteractiveFigure whose first control is a slider; a slider that starts at its
+    last value is moved left (ArrowLeft, then Home). A chapter without one is driven through
+    its first Animation's step slider, so that every chapter with a live slider is tested.
+    """
     nb = json.loads(page.path.read_text(encoding="utf8"))
     k = 0
+    animation = None
     for cell in nb["cells"]:
         for output in cell.get("outputs", []):
             data = output.get("data", {})
@@ -81,14 +90,23 @@ def first_live_slider(page: chapters.Page) -> LiveSlider | None:
                 continue
             first = re.search(r'<span class="bpl-label">([^<]*)</span><(input|select)([^>]*)>',
                               html)
-            if kind.group(1) == "figure" and first and first.group(2) == "input":
+            if first and first.group(2) == "input":
                 labels = data_of(html)["controls"][0]["labels"]
                 i = int(re.search(r'\bvalue="(\d+)"', first.group(3)).group(1))
+                label = htmllib.unescape(first.group(1))
                 if i + 1 < len(labels):
-                    return LiveSlider(page, k, htmllib.unescape(first.group(1)),
-                                      (labels[i], labels[i + 1], labels[-1]))
+                    found = LiveSlider(page, k, label, (labels[i], labels[i + 1], labels[-1]))
+                elif i > 0:
+                    found = LiveSlider(page, k, label, (labels[i], labels[i - 1], labels[0]),
+                                       ("ArrowLeft", "Home"))
+                else:
+                    found = None
+                if found and kind.group(1) == "figure":
+                    return found
+                if found and animation is None:
+                    animation = found
             k += 1
-    return None
+    return animation
 
 
 LIVE = [s for s in map(first_live_slider, chapters.NOTEBOOKS) if s is not None]
@@ -342,7 +360,7 @@ def _drive_page(page, url: str, token: str, seen: dict, live: LiveSlider) -> Non
     readout = figure.locator(".widget-slider .widget-readout").first
     image = figure.locator("img.widget-image").first
     image.wait_for(state="visible")
-    initial, after_right, last = live.readouts
+    initial, after_right, last = live.readouts  # after_right: after keys[0]
     assert readout.inner_text().strip() == initial, (readout.inner_text(), initial)
     page.wait_for_function(JS_IMAGE_LOADED, arg=image.element_handle())
     before = image.get_attribute("src") or ""
@@ -350,7 +368,7 @@ def _drive_page(page, url: str, token: str, seen: dict, live: LiveSlider) -> Non
     digest = page.evaluate(JS_IMAGE_DIGEST, image.element_handle())
     step(f"initial image src {before[:40]}... (sha256 {digest[:12]}), readout {initial}")
 
-    for key, expected in [("ArrowRight", after_right), ("End", last)]:
+    for key, expected in zip(live.keys, [after_right, last], strict=True):
         handle.focus()
         handle.press(key)
         try:
