@@ -129,6 +129,15 @@ class Loss:
             )
         return ()
 
+    def _check_binary_targets(self, Y_hat, y, who, advice):
+        """``_check_same_shape``, and targets that are all 0 or 1 (``advice`` says what else)."""
+        Y_hat, y = self._check_same_shape(Y_hat, y, who)
+        if not np.isin(y, (0, 1)).all():
+            raise ValueError(
+                f"{who} expected targets y of 0 and 1, got {np.unique(y)[:5]}. {advice}"
+            )
+        return Y_hat, y
+
     def _check_same_shape(self, Y_hat, y, who):
         Y_hat = check_float_array(Y_hat, "Y_hat", who, ndim=None)
         y = as_array(y, "y", who)
@@ -217,16 +226,11 @@ class BinaryCrossEntropy(Loss):
     classifier = True  # p >= 0.5 predicts class 1
 
     def _check(self, Y_hat, y):
-        who = "BinaryCrossEntropy.forward()"
-        P, y = self._check_same_shape(Y_hat, y, who)
-        if not np.isin(y, (0, 1)).all():
-            raise ValueError(
-                f"{who} expected targets y of 0 and 1, got {np.unique(y)[:5]}. "
-                "BinaryCrossEntropy needs 0/1 targets (one probability per output); for more "
-                "than two classes use SoftmaxCrossEntropy() with integer labels 0..K-1 and a "
-                "last Dense layer with K outputs (no Sigmoid after it)."
-            )
-        return P, y
+        return self._check_binary_targets(
+            Y_hat, y, "BinaryCrossEntropy.forward()",
+            "BinaryCrossEntropy needs 0/1 targets (one probability per output); for more "
+            "than two classes use SoftmaxCrossEntropy() with integer labels 0..K-1 and a "
+            "last Dense layer with K outputs (no Sigmoid after it).")
 
     @checks_targets
     def forward(self, P, y) -> float:
@@ -287,14 +291,9 @@ class BinaryCrossEntropyWithLogits(Loss):
     classifier = True  # z >= 0 (p >= 0.5) predicts class 1
 
     def _check(self, Y_hat, y):
-        who = "BinaryCrossEntropyWithLogits.forward()"
-        Z, y = self._check_same_shape(Y_hat, y, who)
-        if not np.isin(y, (0, 1)).all():
-            raise ValueError(
-                f"{who} expected targets y of 0 and 1, got {np.unique(y)[:5]}. For more than "
-                "two classes use SoftmaxCrossEntropy() with integer labels 0..K-1."
-            )
-        return Z, y
+        return self._check_binary_targets(
+            Y_hat, y, "BinaryCrossEntropyWithLogits.forward()",
+            "For more than two classes use SoftmaxCrossEntropy() with integer labels 0..K-1.")
 
     @checks_targets
     def forward(self, Z, y) -> float:
