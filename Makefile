@@ -22,15 +22,30 @@ endif
 # The supported range (tools/check_pins.py resolves the pins for each; README says the same).
 PY_RANGE  := (3, 11) <= sys.version_info[:2] <= (3, 13)
 
-.PHONY: help venv book test lab bench lint check-pins mathjax clean FORCE
+.PHONY: help venv instructor-venv assignments book solutions-book test lab bench lint check-pins \
+        mathjax clean FORCE
+
+# The instructor's venv: requirements-instructor.txt (the learner's pins plus nbgrader), made with
+# .venv's Python. nbgrader runs from it only (its Jupyter extensions never reach .venv), with its
+# bin/ first on PATH: nbgrader's first generate_assignment in a course calls `alembic` from PATH.
+IVENV   := .venv-instructor
+IPY     := $(IVENV)/bin/python
+ISTAMP  := $(IVENV)/.installed
+IPATH   := PATH="$(CURDIR)/$(IVENV)/bin:$$PATH"
+# The solutions book (instructors only): its own toc and config, made from _toc.yml/_config.yml.
+SOLUTIONS_DIR := _build/solutions
 
 help:
 	@echo "make book    build the HTML book into _build/html (warnings are errors)"
+	@echo "make assignments  regenerate the learner versions (assignments/release) with nbgrader"
+	@echo "make solutions-book  (or make book SOLUTIONS=1) the instructors' book with the"
+	@echo "             assignments' solutions, into _build/solutions/html"
 	@echo "make test    run every test: unit, property, notebooks (nbval), browser"
 	@echo "make lab     open the book's notebooks in JupyterLab"
 	@echo "make bench   print the speed figures (engine vs PyTorch if installed, chapter timings)"
 	@echo "make lint    ruff over the package and the tests"
-	@echo "make check-pins  resolve requirements.txt with each Python 3.11-3.13 found (needs PyPI)"
+	@echo "make check-pins  resolve requirements.txt and requirements-instructor.txt with each"
+	@echo "             Python 3.11-3.13 found (needs PyPI)"
 	@echo "make mathjax refresh the vendored MathJax 3 from npm (needs Node.js; not needed to build)"
 	@echo
 	@echo "Python 3.11 (3.11.2 or later) to 3.13; default python3.11. Choose: make test PYTHON=python3.12"
@@ -62,11 +77,42 @@ FORCE:
 
 venv: $(STAMP)
 
+# Made anew (--clear) when it was not made with .venv's Python; otherwise only brought up to date.
+$(ISTAMP): requirements-instructor.txt requirements.txt pyproject.toml $(STAMP)
+	@if [ "$$($(IPY) -c '$(ID_PROBE)' 2>/dev/null)" != "$$(cat $(STAMP))" ]; then \
+	  echo "make: making $(IVENV) (nbgrader, for instructors) with .venv's Python"; \
+	  $(PY) -m venv --clear $(IVENV) && $(IPY) -m pip install --quiet --upgrade pip; fi
+	$(IPY) -m pip install --quiet -r requirements-instructor.txt
+	$(IPY) -c '$(ID_PROBE)' > $(ISTAMP)
+
+instructor-venv: $(ISTAMP)
+
+# The learner versions, assignments/release/<name>/<name>.ipynb (committed), from the sources
+# with their solutions, assignments/source/<name>/<name>.ipynb; nbgrader's gradebook.db
+# (git-ignored) records the assignments for autograding.
+assignments: $(ISTAMP)
+	cd assignments && $(IPATH) nbgrader generate_assignment --force "*"
+	@git status --short assignments/release 2>/dev/null || true
+
+ifeq ($(SOLUTIONS),1)
+book: solutions-book
+else
 book: $(STAMP)
 	$(VENV)/bin/jupyter-book build . --builder html -W -n --keep-going
 	@echo "Open _build/html/index.html"
+endif
 
-test: $(STAMP)
+# A separate book for instructors: the Assignments part shows the SOURCE notebooks (with their
+# solutions). tools/solutions_book.py writes its toc and config under _build/solutions.
+solutions-book: $(STAMP)
+	$(PY) tools/solutions_book.py --out $(SOLUTIONS_DIR)
+	$(VENV)/bin/jupyter-book build . --builder html -W -n --keep-going \
+	  --toc $(SOLUTIONS_DIR)/_toc.yml --config $(SOLUTIONS_DIR)/_config.yml \
+	  --path-output $(SOLUTIONS_DIR)
+	@echo "Open $(SOLUTIONS_DIR)/html/index.html (instructors only: it shows the solutions)"
+
+# The instructor's venv first: the nbgrader tests (tests/test_assignments_nbgrader.py) run it.
+test: $(STAMP) $(ISTAMP)
 	$(PY) -m pytest
 
 lab: $(STAMP)

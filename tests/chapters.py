@@ -8,6 +8,12 @@ live figure in JupyterLab and ``make bench`` times it. A page named in ``_toc.ym
 is missing, or a notebook under ``book/`` that ``_toc.yml`` does not name, fails
 ``tests/test_toc.py`` (never a skip).
 
+The assignments (the learner versions nbgrader generates, ``assignments/release/<name>/<name>``,
+listed in ``_toc.yml``'s "Assignments" part) are pages but not chapters: the chapter checks
+(template, figures, exercises, stored outputs) do not apply to them, so :data:`NOTEBOOKS` leaves
+them out and :data:`ASSIGNMENTS` lists them; ``tests/test_assignments_nbgrader.py`` checks them.
+The browser tests load every page, assignments included (:data:`PAGES`).
+
 Not a test module itself; ``benchmarks/run.py`` imports it too.
 """
 
@@ -20,6 +26,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 SUFFIXES = (".ipynb", ".md")  # the page formats the book uses, in the order Sphinx tries them
+ASSIGNMENT_PREFIX = "assignments/"  # nbgrader's course directory; the book shows its release/
 
 
 @dataclass(frozen=True)
@@ -42,6 +49,11 @@ class Page:
     @property
     def is_notebook(self) -> bool:
         return self.path is not None and self.path.suffix == ".ipynb"
+
+    @property
+    def is_assignment(self) -> bool:
+        """A learner version of an assignment (``assignments/release/...``), not a chapter."""
+        return self.docname.startswith(ASSIGNMENT_PREFIX)
 
     def __str__(self) -> str:
         return self.docname
@@ -85,8 +97,23 @@ def pages(root: Path = ROOT) -> list[Page]:
 
 
 def notebooks(root: Path = ROOT) -> list[Page]:
-    """The chapter notebooks: every page of ``_toc.yml`` that is an ``.ipynb`` file."""
-    return [p for p in pages(root) if p.is_notebook]
+    """The chapter notebooks: every page of ``_toc.yml`` that is an ``.ipynb`` file, except the
+    assignments."""
+    return [p for p in pages(root) if p.is_notebook and not p.is_assignment]
+
+
+def assignments(root: Path = ROOT) -> list[Page]:
+    """The assignments' learner versions that ``_toc.yml`` names, in reading order."""
+    return [p for p in pages(root) if p.is_assignment]
+
+
+def assignment_names(root: Path = ROOT) -> list[str]:
+    """Every assignment with a source, ``assignments/source/<name>/<name>.ipynb``, sorted."""
+    return sorted(
+        p.parent.name
+        for p in (root / "assignments" / "source").glob("*/*.ipynb")
+        if p.stem == p.parent.name
+    )
 
 
 def missing_files(root: Path = ROOT) -> list[str]:
@@ -108,6 +135,7 @@ def notebooks_not_in_toc(root: Path = ROOT) -> list[str]:
 
 PAGES: list[Page] = pages()
 NOTEBOOKS: list[Page] = notebooks()
+ASSIGNMENTS: list[Page] = assignments()
 
 
 # -- running a chapter in a kernel, then code that looks at what it created --------------------

@@ -1,22 +1,25 @@
 #!/usr/bin/env python3
-"""Resolve requirements.txt's exact pins with every supported Python found here: `make check-pins`.
+"""Resolve the exact pins of requirements.txt (the learner's set-up) and requirements-instructor.txt
+(the same plus nbgrader) with every supported Python found here: `make check-pins`.
 
 For each interpreter it runs that interpreter's own pip:
 
     python -m pip install --dry-run --ignore-installed --only-binary=:all: --report FILE -r REQS
 
-(nothing is installed; the editable `-e .` line is left out) and fails when
+for each file (nothing is installed; the editable `-e .` line is left out, and a `-r FILE` line
+is replaced by that file's lines) and fails when
   - a pin cannot be had for that Python (its Requires-Python excludes it, as soupsieve 4.x's
     `>=3.11.5` excludes Debian 12's 3.11.2, or it has no wheel for it: --only-binary, so a
     fresh clone never needs a compiler),
   - a pin is a yanked release (soupsieve 3.0 and 3.0.1 are: broken on Python < 3.11.5),
-  - the resolution brings in a package that requirements.txt does not pin.
+  - the resolution brings in a package that the file (with what it includes) does not pin.
 It needs the network to PyPI (the package index pip is configured with). An interpreter that is
 absent is skipped, saying so; finding none at all is a failure. Standard library only, so that
 any of the interpreters can run it.
 
     python3 tools/check_pins.py                    # the interpreters listed in CANDIDATES
     python3 tools/check_pins.py --python python3.12 --python /usr/bin/python3.11
+    python3 tools/check_pins.py --requirements requirements.txt   # one file only
 """
 
 from __future__ import annotations
@@ -36,6 +39,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 REQUIREMENTS = ROOT / "requirements.txt"
+INSTRUCTOR = ROOT / "requirements-instructor.txt"  # `-r requirements.txt` plus nbgrader's pins
+INCLUDE = re.compile(r"^-r\s+(?P<path>\S+)$")
 
 # The Pythons the README promises (keep in step with the Makefile's range check and README).
 SUPPORTED = ((3, 11), (3, 13))  # first and last minor version, both included
@@ -74,40 +79,57 @@ def canonical(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def static_problems(text: str) -> list[str]:
-    """What in requirements.txt is not an exact pin (offline; tests/test_pins.py runs it too).
+def static_problems(text: str, name: str = "requirements.txt") -> list[str]:
+    """What in a requirements file is not an exact pin (offline; tests/test_pins.py runs it too).
 
     Every line is `name==version`, optionally with a marker on the Python version only; a name
-    appears twice or more only with a marker on each line (one version per Python); `-e .` and
-    comments are allowed.
+    appears twice or more only with a marker on each line (one version per Python); `-e .`,
+    `-r FILE` (another pinned file, checked on its own) and comments are allowed.
     """
     problems = []
     seen: dict[str, list[str | None]] = {}
     for number, raw in enumerate(text.splitlines(), 1):
         line = raw.split(" #", 1)[0].strip()
-        if not line or line.startswith("#") or line == "-e .":
+        if not line or line.startswith("#") or line == "-e ." or INCLUDE.match(line):
             continue
         match = PIN.match(line)
         if not match:
             problems.append(
-                f"requirements.txt line {number}: {raw.strip()!r} is not an exact pin; "
+                f"{name} line {number}: {raw.strip()!r} is not an exact pin; "
                 "write name==version (optionally '; python_full_version < \"3.11.5\"')"
             )
             continue
         marker = match["marker"]
         if marker is not None and not MARKER.match(marker.strip()):
             problems.append(
-                f"requirements.txt line {number}: marker {marker.strip()!r} is not on the "
+                f"{name} line {number}: marker {marker.strip()!r} is not on the "
                 "Python version only; use python_full_version or python_version comparisons"
             )
         seen.setdefault(canonical(match["name"]), []).append(marker)
-    for name, markers in seen.items():
+    for pin, markers in seen.items():
         if len(markers) > 1 and None in markers:
             problems.append(
-                f"requirements.txt pins {name} {len(markers)} times and at least once without "
+                f"{name} pins {pin} {len(markers)} times and at least once without "
                 "an environment marker; give every line of it a marker on the Python version"
             )
     return problems
+
+
+def flatten(path: Path, seen: tuple[Path, ...] = ()) -> list[str]:
+    """The lines pip reads from ``path``: each `-r FILE` replaced by that file's lines (relative
+    to the including file, as pip reads it), without `-e .` (no build of the project)."""
+    path = path.resolve()
+    if path in seen:
+        raise ValueError(f"{path.name} includes itself (through {' -> '.join(p.name for p in seen)})")
+    lines = []
+    for raw in path.read_text().splitlines():
+        line = raw.split(" #", 1)[0].strip()
+        include = INCLUDE.match(line)
+        if include:
+            lines += flatten(path.parent / include["path"], seen + (path,))
+        elif line and not line.startswith("#") and line != "-e .":
+            lines.append(line)
+    return lines
 
 
 def pyenv_root() -> str:
@@ -160,9 +182,10 @@ def pip_version(python: str) -> tuple[int, ...] | None:
     return (int(match[1]), int(match[2])) if out.returncode == 0 and match else None
 
 
-def resolve(python: str, version: tuple[int, ...], requirements: Path) -> dict:
-    """Run pip's dry run with this Python; return its outcome as a dict."""
-    label = f"{'.'.join(map(str, version))} {python}"
+def resolve(python: str, version: tuple[int, ...], requirements: Path, name: str) -> dict:
+    """Run pip's dry run with this Python over the flattened file ``requirements`` (``name`` as
+    the user knows it); return its outcome as a dict."""
+    label = f"{name} with {'.'.join(map(str, version))} {python}"
     pip = pip_version(python)
     if pip is None:
         return {"label": label, "skip": "it has no pip (Debian: apt-get install python3-pip)"}
@@ -206,7 +229,7 @@ def resolve(python: str, version: tuple[int, ...], requirements: Path) -> dict:
     if unpinned:
         problems.append(
             f"{len(unpinned)} package(s) come in as dependencies of pinned ones but "
-            f"requirements.txt does not pin them: {', '.join(sorted(unpinned, key=str.lower))}; "
+            f"{name} does not pin them: {', '.join(sorted(unpinned, key=str.lower))}; "
             "add their pins"
         )
     return {"label": label, "problems": problems, "installed": installed, "seconds": seconds}
@@ -216,17 +239,27 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--python", action="append", metavar="PYTHON",
                         help="check this interpreter (repeatable) instead of the listed ones")
-    parser.add_argument("--requirements", type=Path, default=REQUIREMENTS,
-                        help="the requirements file to check (default: requirements.txt)")
+    parser.add_argument("--requirements", type=Path, action="append",
+                        help="a requirements file to check (repeatable; default: requirements.txt "
+                        "and requirements-instructor.txt)")
     parser.add_argument("--jobs", type=int, default=2,
                         help="interpreters resolved at the same time (default 2)")
     args = parser.parse_args(argv)
     start = time.monotonic()
 
-    text = args.requirements.read_text()
-    problems = static_problems(text)
-    for problem in problems:
-        print(f"FAIL  {problem}")
+    files = args.requirements or [REQUIREMENTS, INSTRUCTOR]
+    problems = []
+    flat: dict[str, list[str]] = {}  # file name as shown -> the lines pip reads
+    for path in files:
+        shown = path.name
+        file_problems = static_problems(path.read_text(), shown)
+        try:
+            flat[shown] = flatten(path)
+        except (OSError, ValueError) as error:
+            file_problems.append(f"{shown}: {error}")
+        problems += file_problems
+        for problem in file_problems:
+            print(f"FAIL  {problem}")
 
     found: dict[str, tuple[tuple[int, ...], str]] = {}  # real executable -> (version, as named)
     unusable = []  # (name, why): said after the loop, unless another of that version was found
@@ -260,17 +293,17 @@ def main(argv: list[str] | None = None) -> int:
             print(f"skip  no Python {kind} here: that kind is not checked on this machine")
 
     with tempfile.TemporaryDirectory() as tmp:
-        requirements = Path(tmp) / "requirements.txt"  # without `-e .`: no build of the project
-        requirements.write_text(
-            "".join(line + "\n" for line in text.splitlines() if line.strip() != "-e .")
-        )
+        jobs = []  # (python, version, flattened file, file name), file by file
+        for index, (shown, lines) in enumerate(flat.items()):
+            requirements = Path(tmp) / f"{index}-{shown}"  # no `-e .`: no build of the project
+            requirements.write_text("".join(line + "\n" for line in lines))
+            jobs += [(python, version, requirements, shown)
+                     for version, python in sorted(found.values())]
         with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-            results = list(pool.map(
-                lambda item: resolve(item[1][1], item[1][0], requirements),
-                sorted(found.items(), key=lambda item: item[1][0]),
-            ))
+            results = list(pool.map(lambda job: resolve(*job), jobs))
+        for result, job in zip(results, jobs, strict=True):
+            result["file"] = job[3]
 
-    resolved = [r for r in results if "installed" in r]
     checked = 0
     for result in results:
         if "skip" in result:
@@ -284,6 +317,7 @@ def main(argv: list[str] | None = None) -> int:
         checked += 1
         # Which pins this Python gets that another one does not (the environment markers).
         own = result["installed"]
+        resolved = [r for r in results if "installed" in r and r["file"] == result["file"]]
         differs = sorted(
             f"{name}=={own[name]}" for name in own
             if any(other["installed"].get(name, own[name]) != own[name] for other in resolved)
@@ -294,7 +328,8 @@ def main(argv: list[str] | None = None) -> int:
     if checked == 0 and not problems:
         problems.append("no interpreter could be checked")
         print("FAIL  none of the interpreters found could run pip's dry run (see the skips)")
-    print(f"check-pins: {checked} interpreter(s) resolved, {len(problems)} problem(s), "
+    print(f"check-pins: {checked} resolution(s) ({len(flat)} file(s) x interpreters), "
+          f"{len(problems)} problem(s), "
           f"{time.monotonic() - start:.0f} s")
     return 1 if problems else 0
 
