@@ -103,12 +103,14 @@ book: $(STAMP)
 endif
 
 # A separate book for instructors: the Assignments part shows the SOURCE notebooks (with their
-# solutions). tools/solutions_book.py writes its toc and config under _build/solutions.
+# solutions) and a banner saying it is for instructors. tools/solutions_book.py writes its
+# toc and config, made from _toc.yml and _config.yml, under _build/solutions.
 solutions-book: $(STAMP)
 	$(PY) tools/solutions_book.py --out $(SOLUTIONS_DIR)
 	$(VENV)/bin/jupyter-book build . --builder html -W -n --keep-going \
 	  --toc $(SOLUTIONS_DIR)/_toc.yml --config $(SOLUTIONS_DIR)/_config.yml \
 	  --path-output $(SOLUTIONS_DIR)
+	ln -sfn _build/html $(SOLUTIONS_DIR)/html  # jupyter-book writes to <path-output>/_build/html
 	@echo "Open $(SOLUTIONS_DIR)/html/index.html (instructors only: it shows the solutions)"
 
 # The instructor's venv first: the nbgrader tests (tests/test_assignments_nbgrader.py) run it.

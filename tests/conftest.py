@@ -1,4 +1,6 @@
-"""Shared fixtures: one headless Chromium for every browser test of the session.
+"""Shared fixtures: one headless Chromium for every browser test of the session, and one build of
+the book (``book_build``) for the tests that read it (test_book_browser.py,
+test_assignments_nbgrader.py).
 
 Playwright's sync API runs an event loop while it is started, so two sync_playwright()
 instances cannot be alive at once in one thread: every browser test uses this one.
@@ -6,9 +8,16 @@ instances cannot be alive at once in one thread: every browser test uses this on
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+HTML = ROOT / "_build" / "html"
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -39,3 +48,34 @@ def browser():
     yield chromium
     chromium.close()
     pw.stop()
+
+
+@pytest.fixture(scope="session")
+def book_build() -> subprocess.CompletedProcess:
+    """The book built exactly like ``make book``, plus ``--all`` (every page re-read, every
+    warning printed again), into ``_build/html``; the finished process, output in ``stdout``."""
+    # Stale pages of an earlier build would escape the checks; the notebook cache and the
+    # doctrees stay, so an unchanged book rebuilds in seconds.
+    shutil.rmtree(HTML, ignore_errors=True)
+    bindir = Path(sys.executable).parent
+    env = dict(os.environ, PATH=f"{bindir}{os.pathsep}{os.environ.get('PATH', '')}")
+    cmd = [
+        str(bindir / "jupyter-book"),
+        "build",
+        ".",
+        "--builder",
+        "html",
+        "-W",
+        "-n",
+        "--keep-going",
+        "--all",
+    ]
+    return subprocess.run(
+        cmd,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=1800,
+    )

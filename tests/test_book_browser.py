@@ -32,8 +32,6 @@ import json
 import os
 import re
 import shutil
-import subprocess
-import sys
 import threading
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -77,33 +75,8 @@ def displayed_players(page: chapters.Page) -> int:
 # --------------------------------------------------------------------------- the build
 
 
-@pytest.fixture(scope="session")
-def book_build() -> subprocess.CompletedProcess:
-    # Stale pages of an earlier build would escape the checks; the notebook cache and the
-    # doctrees stay, so an unchanged book rebuilds in seconds.
-    shutil.rmtree(HTML, ignore_errors=True)
-    bindir = Path(sys.executable).parent
-    env = dict(os.environ, PATH=f"{bindir}{os.pathsep}{os.environ.get('PATH', '')}")
-    cmd = [
-        str(bindir / "jupyter-book"),
-        "build",
-        ".",
-        "--builder",
-        "html",
-        "-W",
-        "-n",
-        "--keep-going",
-        "--all",
-    ]
-    return subprocess.run(
-        cmd,
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        timeout=1800,
-    )
+# The build itself is the session fixture `book_build` of tests/conftest.py (one build per
+# session, shared with tests/test_assignments_nbgrader.py, which checks it for leaks).
 
 
 @pytest.mark.slow

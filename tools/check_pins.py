@@ -120,7 +120,8 @@ def flatten(path: Path, seen: tuple[Path, ...] = ()) -> list[str]:
     to the including file, as pip reads it), without `-e .` (no build of the project)."""
     path = path.resolve()
     if path in seen:
-        raise ValueError(f"{path.name} includes itself (through {' -> '.join(p.name for p in seen)})")
+        chain = " -> ".join(p.name for p in seen)
+        raise ValueError(f"{path.name} includes itself (through {chain})")
     lines = []
     for raw in path.read_text().splitlines():
         line = raw.split(" #", 1)[0].strip()
