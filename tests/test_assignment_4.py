@@ -176,6 +176,19 @@ def ng_restored_by_subtracting(f, x, eps=1e-6):
     return grad
 
 
+def ng_restored_step_by_step(f, x, eps=1e-6):
+    grad = np.zeros_like(x)
+    for j in range(x.size):
+        x.flat[j] += eps
+        fp = f(x)
+        x.flat[j] -= eps  # back to x, or so it seems
+        x.flat[j] -= eps
+        fm = f(x)
+        x.flat[j] += eps
+        grad.flat[j] = (fp - fm) / (2 * eps)
+    return grad
+
+
 def ng_by_h(f, x, eps=1e-6):
     grad = np.zeros_like(x)
     for idx in np.ndindex(x.shape):
@@ -319,6 +332,7 @@ MUTANTS = [
     ("dense_backward", "shapes_do_not_line_up", dense_x_at_dy),
     ("numerical_gradient", "x_not_restored", ng_not_restored),
     ("numerical_gradient", "x_restored_inexactly", ng_restored_by_subtracting),
+    ("numerical_gradient", "x_restored_inexactly", ng_restored_step_by_step),
     ("numerical_gradient", "divided_by_h", ng_by_h),
     ("numerical_gradient", "forward_difference", ng_forward),
     ("numerical_gradient", "backward_difference", ng_backward),

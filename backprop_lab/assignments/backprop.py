@@ -320,7 +320,7 @@ def _numgrad_cases():
     r = _rng()
     return [
         Case("a vector of 4, f = coupled_cubic (curved, entries coupled), eps by default",
-             (coupled_cubic, np.array([0.1, 0.7, -1.3, 2.675]))),
+             (coupled_cubic, np.array([1.0, 0.7, -1.0, 2.675]))),
         Case("a matrix x of shape (3, 2), f = the cross-entropy of logits x, eps by default",
              (cross_entropy_of_logits, r.normal(size=(3, 2)))),
         Case("eps passed by keyword, eps=1e-3, f = sum_exp_2x",
@@ -378,8 +378,8 @@ register(Task(
                 when=_x_changed_and_wrong),
         Mistake("x_restored_inexactly",
                 "Your gradient is right, but x is not exactly as it was: (x + eps) - eps is "
-                "not always x in floating point (0.7 + 1e-6 - 1e-6 differs from 0.7 in the last "
-                "bit). Save the entry before nudging it (`old = x.flat[j]`) and assign it back "
+                "not always x in floating point: (1.0 + 1e-6) - 1e-6 is 0.9999999999999999. "
+                "Save the entry before nudging it (`old = x.flat[j]`) and assign it back "
                 "(`x.flat[j] = old`) instead of subtracting eps again, or nudge a copy of x.",
                 when=_changed("x")),
         Mistake("divided_by_h",
