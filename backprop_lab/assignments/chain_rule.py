@@ -500,7 +500,7 @@ register(Task(
     cases=lambda: [
         Case("a positive weight", (0.8, 1.5)),
         Case("a negative weight", (-1.2, 0.5)),
-        Case("x = 0: h = 0, and only the second use of w matters", (0.7, 0.0)),
+        Case("x = 0, so h = 0 and f = 0", (0.7, 0.0)),
         Case("the first step saturated: w x = 15", (3.0, 5.0)),
         Case("both steps saturated (w x = 800)", (40.0, 20.0)),
     ],
