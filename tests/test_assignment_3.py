@@ -193,6 +193,18 @@ def neuron_not_swapped(x1, x2, w1, w2, b):
     return x1 * dn, x2 * dn, w1 * dn, w2 * dn, dn
 
 
+def neuron_interleaved(x1, x2, w1, w2, b):
+    o = math.tanh(x1 * w1 + x2 * w2 + b)
+    dn = 1 - o**2
+    return w1 * dn, x1 * dn, w2 * dn, x2 * dn, dn  # (dx1, dw1, dx2, dw2, db)
+
+
+def neuron_weights_first(x1, x2, w1, w2, b):
+    o = math.tanh(x1 * w1 + x2 * w2 + b)
+    dn = 1 - o**2
+    return x1 * dn, x2 * dn, w1 * dn, w2 * dn, dn  # (dw1, dw2, dx1, dx2, db)
+
+
 def neuron_cosh(x1, x2, w1, w2, b):
     dn = 1 / math.cosh(_neuron_n(x1, x2, w1, w2, b)) ** 2
     return w1 * dn, w2 * dn, x1 * dn, x2 * dn, dn
@@ -280,6 +292,8 @@ MUTANTS = [
     ("grad_neuron", "one_minus_o", neuron_one_minus_o),
     ("grad_neuron", "one_minus_n_squared", neuron_one_minus_n2),
     ("grad_neuron", "not_swapped", neuron_not_swapped),
+    ("grad_neuron", "not_swapped", neuron_weights_first),
+    ("grad_neuron", "order", neuron_interleaved),
     ("grad_neuron", "overflow", neuron_cosh),
     ("grad_fork", "only_path_d", fork_assigned_d),
     ("grad_fork", "only_path_e", fork_assigned_e),
@@ -312,7 +326,7 @@ def test_the_assignment_lists_its_eleven_tasks():
     assert len(A3.tasks) == 11
     assert all(TASKS[t].assignment == "a3_chain_rule" for t in A3.tasks)
     n_mistakes = sum(len(TASKS[t].mistakes) for t in A3.tasks)
-    assert n_mistakes == 42
+    assert n_mistakes == 43
 
 
 def test_every_task_has_three_to_six_cases_and_a_real_chapter_section():

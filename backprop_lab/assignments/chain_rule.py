@@ -368,6 +368,10 @@ def _neuron(x1, x2, w1, w2, b):
     return (x1 * w1 + x2 * w2 + b).tanh()
 
 
+def _reorder(values, order):
+    return tuple(values[i] for i in order)
+
+
 def _neuron_wrong(factor, swapped=False):
     """A closed form with the tanh factor g(n, o) given, optionally with mul's swap missed."""
     def grads(x1, x2, w1, w2, b):
@@ -400,6 +404,10 @@ register(Task(
          "dn = 1 - o²; the additions copy dn to x1 w1, x2 w2 and b (db = dn); each product "
          "swaps: dx1 = w1 dn, dw1 = x1 dn, dx2 = w2 dn, dw2 = x2 dn.",
     mistakes=(
+        Mistake("order",
+                "The gradients are right but in another order. Return them in the order of "
+                "the arguments, inputs first: (dx1, dx2, dw1, dw2, db).",
+                wrong=lambda *args: _reorder(_grads(_neuron, *args), (0, 2, 1, 3, 4))),
         Mistake("no_tanh_factor",
                 "The tanh's local derivative is missing: every gradient passes through "
                 "o = tanh(n) first, so each carries the factor dn = 1 - o². "
@@ -414,8 +422,9 @@ register(Task(
                 "the pre-activation n: dn = 1 - math.tanh(n) ** 2.",
                 wrong=_neuron_wrong(lambda n, o: 1 - n**2)),
         Mistake("not_swapped",
-                "Multiply swaps: x1 w1 sends w1 dn to x1 and x1 dn to w1. You gave each "
-                "input its own value: dx1 = w1 (1 - o²), dw1 = x1 (1 - o²).",
+                "Your dx1 is do/dw1: either multiply's swap is missing (x1 w1 sends w1 dn to "
+                "x1 and x1 dn to w1), or you returned the weights' gradients first. Return "
+                "(dx1, dx2, dw1, dw2, db) with dx1 = w1 (1 - o²) and dw1 = x1 (1 - o²).",
                 wrong=_neuron_wrong(lambda n, o: 1 - o**2, swapped=True)),
         Mistake("overflow", _overflow_hint("n"), when=_overflowed),
     ),
