@@ -76,7 +76,7 @@ register(Task(
     reference=lambda a, b, dz: _grads(lambda a, b: a + b, a, b, dz=dz),
     cases=_binary_cases,
     chapter=PATTERNS,
-    hint="z = a + b has the local derivatives dz/da = 1 and dz/db = 1, so each input "
+    hint="z = a + b has the local derivatives ∂z/∂a = 1 and ∂z/∂b = 1, so each input "
          "receives 1 × dz: da = dz, db = dz.",
     mistakes=(
         Mistake("missing_dz", _missing_dz_hint("s 1 and 1", "da = 1 × dz and db = 1 × dz"),
@@ -84,7 +84,7 @@ register(Task(
         Mistake("split",
                 "Add distributes the gradient: it copies dz to both inputs, it does not split "
                 "it in halves. Nudge a by h and z = a + b moves by h, whatever b is: "
-                "dz/da = 1, so da = dz, and likewise db = dz.",
+                "∂z/∂a = 1, so da = dz, and likewise db = dz.",
                 wrong=lambda a, b, dz: (dz / 2, dz / 2)),
         Mistake("mul_rule",
                 "That is the rule of multiplication (each input receives the other one times "
@@ -92,7 +92,7 @@ register(Task(
                 "are: da = dz, db = dz.",
                 wrong=lambda a, b, dz: (b * dz, a * dz)),
         Mistake("times_own_input",
-                "The inputs' values do not enter the rule of +: dz/da = 1 for every a. "
+                "The inputs' values do not enter the rule of +: ∂z/∂a = 1 for every a. "
                 "Return da = dz and db = dz.",
                 wrong=lambda a, b, dz: (a * dz, b * dz)),
     ),
@@ -108,17 +108,17 @@ register(Task(
     reference=lambda a, b, dz: _grads(lambda a, b: a - b, a, b, dz=dz),
     cases=_binary_cases,
     chapter=SWEEP,
-    hint="z = a - b has the local derivatives dz/da = 1 and dz/db = -1: da = dz, db = -dz.",
+    hint="z = a - b has the local derivatives ∂z/∂a = 1 and ∂z/∂b = -1: da = dz, db = -dz.",
     mistakes=(
         Mistake("missing_dz", _missing_dz_hint("s 1 and -1", "da = dz and db = -dz"),
                 wrong=lambda a, b, dz: (1.0, -1.0)),
         Mistake("sign_b",
                 "Mind the sign of the input that is subtracted: nudge b up by h and z = a - b "
-                "goes DOWN by h, so dz/db = -1 and db = -dz. (da = dz is right.)",
+                "goes DOWN by h, so ∂z/∂b = -1 and db = -dz. (da = dz is right.)",
                 wrong=lambda a, b, dz: (dz, dz)),
         Mistake("sign_on_a",
-                "The minus sign belongs to b, the input that is subtracted: dz/da = 1 and "
-                "dz/db = -1, so da = dz and db = -dz.",
+                "The minus sign belongs to b, the input that is subtracted: ∂z/∂a = 1 and "
+                "∂z/∂b = -1, so da = dz and db = -dz.",
                 wrong=lambda a, b, dz: (-dz, dz)),
     ),
 ))
@@ -139,7 +139,7 @@ register(Task(
              (1000.0, 0.001, 3.0)),
     ],
     chapter=PATTERNS,
-    hint="z = a b has the local derivatives dz/da = b and dz/db = a (multiply swaps), so "
+    hint="z = a b has the local derivatives ∂z/∂a = b and ∂z/∂b = a (multiply swaps), so "
          "da = b × dz and db = a × dz.",
     mistakes=(
         Mistake("not_swapped",
@@ -155,7 +155,7 @@ register(Task(
                 wrong=lambda a, b, dz: (dz, dz)),
         Mistake("output_times_dz",
                 "You multiplied dz by the output z = a b. Only exp has itself as its "
-                "derivative; for a product, dz/da = b and dz/db = a: da = b × dz, db = a × dz.",
+                "derivative; for a product, ∂z/∂a = b and ∂z/∂b = a: da = b × dz, db = a × dz.",
                 wrong=lambda a, b, dz: (a * b * dz, a * b * dz)),
     ),
 ))
@@ -188,7 +188,7 @@ register(Task(
         Mistake("tie_to_a",
                 "At a tie (a == b) this task gives all of dz to b: a wins only when a > b "
                 "strictly. That is what max(a, b) = b + relu(a - b) does, with ReLU's slope "
-                "0 at its kink (as in PyTorch). Use `a > b`, not `a >= b`.",
+                "0 at its kink (PyTorch's choice for ReLU too). Use `a > b`, not `a >= b`.",
                 wrong=lambda a, b, dz: (dz, 0.0) if a >= b else (0.0, dz)),
         Mistake("tie_split",
                 "At a tie this task gives all of dz to b (a wins only when a > b), as "
@@ -231,14 +231,14 @@ register(Task(
         Case("a = 0 with n = 2: the slope of a² at 0 is 0", (0.0, 2, 3.0)),
     ],
     chapter=SWEEP + ' (`help(Value)` lists every local derivative)',
-    hint="The power rule: dz/da = n a^(n-1), so da = n * a ** (n - 1) * dz.",
+    hint="The power rule: ∂z/∂a = n a^(n-1), so da = n * a ** (n - 1) * dz.",
     mistakes=(
         Mistake("power_not_lowered",
-                "The power rule lowers the exponent by one: dz/da = n a^(n-1), not n a^n. "
+                "The power rule lowers the exponent by one: ∂z/∂a = n a^(n-1), not n a^n. "
                 "Write da = n * a ** (n - 1) * dz.",
                 wrong=lambda a, n, dz: n * a**n * dz),
         Mistake("missing_n",
-                "The exponent n comes down as a factor: dz/da = n a^(n-1). "
+                "The exponent n comes down as a factor: ∂z/∂a = n a^(n-1). "
                 "Write da = n * a ** (n - 1) * dz.",
                 wrong=lambda a, n, dz: a ** (n - 1) * dz),
         Mistake("missing_dz", _missing_dz_hint(" n a^(n-1)", "da = n * a ** (n - 1) * dz"),
