@@ -513,7 +513,8 @@ register(Task(
         Case("the first step saturated: w x = 15", (3.0, 5.0)),
         Case("both steps saturated (w x = 800)", (40.0, 20.0)),
     ],
-    chapter=FORK + ', and section "What this means for a network"',
+    chapter=CH4 + ', sections "Gradients add where paths fork", "The bug: assigning at a '
+            'fork" and "What this means for a network"',
     hint="With h = tanh(w x) and f = tanh(w h): df/d(w h) = 1 - f². w is used twice, so dw "
          "is a sum: (1 - f²) h through its second use plus (1 - f²) w (1 - h²) x through h. "
          "x is used once: dx = (1 - f²) w (1 - h²) w.",
