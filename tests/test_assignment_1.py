@@ -576,6 +576,9 @@ def test_count_params_matches_the_chapter():
     # chapter 2's network 2-3-1 has 13 parameters; its exercise's 784-128-10 has 101770
     assert TASKS["count_params"].reference([2, 3, 1]) == 13
     assert TASKS["count_params"].reference([784, 128, 10]) == 101_770
+    # the answers to the notebook's closing question
+    assert TASKS["count_params"].reference([784, 256, 10]) == 203_530 == 2 * 101_770 - 10
+    assert TASKS["count_params"].reference([784, 64, 64, 10]) == 55_050
 
 
 # ---- the notebook -----------------------------------------------------------------------------
