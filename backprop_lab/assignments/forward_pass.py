@@ -213,12 +213,12 @@ register(Task(
                 "`E / (1 + E)` where z < 0.",
                 when=_where_overflowed),
         Mistake("overflow",
-                "An exponential overflowed: exp(1000) is larger than the largest float64 "
-                "(about 1.8e308), so numpy made it inf. `1 / (1 + np.exp(-Z))` overflows for "
-                "very negative z, `np.exp(Z) / (1 + np.exp(Z))` for very positive z, even though "
-                "the answers (0 and 1) are fine. Compute `E = np.exp(-np.abs(Z))` (never more "
-                "than 1) and return `1 / (1 + E)` where z >= 0 and `E / (1 + E)` where z < 0 "
-                "(with `np.where`, both branches must be safe: it computes both).",
+                "An exponential overflowed: exp(z) is inf in float64 once z > 709.78, so "
+                "`1 / (1 + np.exp(-Z))` overflows at z = -1000 and `np.exp(Z) / (1 + np.exp(Z))` "
+                "at z = 1000, even though the answers (0 and 1) are fine. Give exp only numbers "
+                "<= 0: with `E = np.exp(-np.abs(Z))`, sigma(z) is `1 / (1 + E)` where z >= 0 and "
+                "`E / (1 + E)` where z < 0 (with `np.where`, both branches must be safe: it "
+                "computes both for every entry).",
                 when=_overflowed),
         Mistake("math_exp",
                 "`math.exp` takes one number, not an array. Use `np.exp`, which works on "
