@@ -581,6 +581,27 @@ def test_count_params_matches_the_chapter():
     assert TASKS["count_params"].reference([784, 64, 64, 10]) == 55_050
 
 
+def _book_headings() -> set[str]:
+    book = os.path.join(os.path.dirname(__file__), os.pardir, "book")
+    headings = set()
+    for name in os.listdir(book):
+        if name.endswith(".ipynb"):
+            for cell in nbformat.read(os.path.join(book, name), as_version=4).cells:
+                if cell.cell_type == "markdown":
+                    headings |= {line.lstrip("#").strip() for line in cell.source.splitlines()
+                                 if line.startswith("#")}
+    return headings
+
+
+def test_the_chapters_and_sections_cited_exist():
+    headings = _book_headings()
+    for t in TASK_NAMES:
+        cited = TASKS[t].chapter.split('"')[1::2]
+        assert cited, t
+        for title in cited:
+            assert title in headings, f"{t} cites {title!r}, not a heading of the book"
+
+
 # ---- the notebook -----------------------------------------------------------------------------
 
 def _notebook():
