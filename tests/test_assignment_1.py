@@ -190,6 +190,12 @@ def sigmoid_clip_709(Z):
     return 1 / (1 + np.exp(-np.clip(Z, -709, 709)))
 
 
+@mutant("sigmoid", "clipped")
+def sigmoid_fmax(Z):
+    # a fix seen in the wild: only the negative side can overflow here
+    return 1 / (1 + np.exp(-np.fmax(-100.0, Z)))
+
+
 @mutant("sigmoid", "one_minus")
 def sigmoid_one_minus(Z):
     out = np.empty_like(Z)
@@ -234,6 +240,20 @@ def sigmoid_masked(Z):
 def sigmoid_logaddexp(Z):
     # sigma(z) = exp(-log(1 + exp(-z))), with log(1 + exp(-z)) computed stably
     return np.exp(-np.logaddexp(0.0, -Z))
+
+
+@mutant("sigmoid", "overflow_silenced")
+def sigmoid_silenced(Z):
+    # "it is just a warning": but exp(745) = inf loses sigma(-745), about 5e-324
+    with np.errstate(over="ignore"):
+        return 1 / (1 + np.exp(-Z))
+
+
+@correct("sigmoid")
+def sigmoid_where_silenced(Z):
+    # exact: the inf and nan of the branch np.where discards are never chosen
+    with np.errstate(all="ignore"):
+        return np.where(Z >= 0, 1 / (1 + np.exp(-Z)), np.exp(Z) / (1 + np.exp(Z)))
 
 
 @correct("sigmoid")

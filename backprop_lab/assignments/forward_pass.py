@@ -177,6 +177,17 @@ def _clipped(outcome, case):
                 and np.ptp(v[bad]) == 0)
 
 
+def _overflow_hidden(outcome, case):
+    """Right except where exp(-z) overflows (z < -709.78): 1 / (1 + inf) gave 0 there."""
+    (Z,) = case.args
+    ref = sigmoid(Z)
+    if not _array_like(outcome, ref):
+        return False
+    v = outcome.value
+    bad = ~np.isclose(v, ref, rtol=1e-12, atol=0.0)
+    return bool(bad.any() and (Z[bad] < -709.0).all() and (v[bad] == 0).all())
+
+
 def _lost_digits(outcome, case):
     """Wrong only at negative z, and only by float64 rounding of numbers near 1."""
     (Z,) = case.args
@@ -231,6 +242,13 @@ register(Task(
                 "instead: `1 / (1 + E)` where z >= 0 and `E / (1 + E)` where z < 0, with "
                 "`E = np.exp(-np.abs(Z))`.",
                 when=_clipped),
+        Mistake("overflow_silenced",
+                "Your exponential overflowed without a word (warnings silenced, or "
+                "`np.errstate`): at z = -745, exp(745) is inf and 1 / (1 + inf) gives 0, but "
+                "sigma(-745) is about 5e-324, the smallest positive float64. Give exp only "
+                "numbers <= 0: with `E = np.exp(-np.abs(Z))`, sigma(z) is `1 / (1 + E)` where "
+                "z >= 0 and `E / (1 + E)` where z < 0.",
+                when=_overflow_hidden),
         Mistake("one_minus",
                 "For negative z your formula subtracts two nearly equal numbers, as in "
                 "1 - sigma(-z) or 1 + tanh(z/2): sigma(-z) rounds to 1.0 once z < -37, and "
