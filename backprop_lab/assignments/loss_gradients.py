@@ -17,6 +17,10 @@ from ._core import ASSIGNMENTS, Assignment, Case, Mistake, Task, register
 
 CH3 = 'chapter 3, "Measuring the error: loss functions"'
 
+# a loss a little smaller than the reference's, by more than this (relative and absolute) but
+# less than 1e-5 of it, is what an epsilon inside a logarithm gives: a rounding error is smaller
+_TOL = 1e-9
+
 
 def _rng():
     return np.random.default_rng(20261207)
@@ -236,19 +240,21 @@ def _raised(kind, text=""):
 
 
 def _log_of_zero(outcome, case):
-    """log(softmax) on the case where a true class's probability underflows to 0: log(0) raised,
-    or a tiny epsilon added or clipped, which gives a finite loss that is too small."""
-    if case.name != _GAPS:
-        return False
+    """log(softmax): log(0) raised where a true class's probability underflows to 0, or an
+    epsilon added or clipped, which makes the loss a little too small (a lot, where p = 0)."""
     if isinstance(outcome.error, FloatingPointError):
-        return "overflow" not in str(outcome.error)
+        return case.name == _GAPS and "overflow" not in str(outcome.error)
     v = outcome.value
-    if outcome.error is None and isinstance(v, tuple | list) and len(v) == 2:
-        try:
-            return float(v[0]) < _sce(*case.args)[0] - 1
-        except (TypeError, ValueError):
-            return False
-    return False
+    if outcome.error is not None or not isinstance(v, tuple | list) or len(v) != 2:
+        return False
+    try:
+        below = _sce(*case.args)[0] - float(v[0])
+    except (TypeError, ValueError):
+        return False
+    if case.name == _GAPS:
+        return below > 1
+    expected = _sce(*case.args)[0]
+    return _TOL * expected + _TOL < below < 1e-5 * expected
 
 
 register(Task(
@@ -281,11 +287,12 @@ register(Task(
                 when=lambda outcome, case: case.name == _SAME_SIGN
                 and isinstance(outcome.error, FloatingPointError)),
         Mistake("log_of_softmax",
-                "log(softmax) fails when the true class's probability underflows to 0: with a "
-                "gap of 2000, p = exp(-2000) is 0 in float64 and log(0) = -inf (an epsilon "
-                "such as log(p + 1e-12) gives about 28 instead of 2000). Compute the loss from "
-                "the logits, never from the probabilities: L_i = log(sum_k exp(z_ik - m_i)) + "
-                "m_i - z_i,y_i, with m_i the row's maximum (log-sum-exp).",
+                "You took the log of the softmax. When the true class's probability "
+                "underflows to 0 (a gap of 2000 gives p = exp(-2000), which is 0 in float64), "
+                "log(0) = -inf; an epsilon, log(p + 1e-12), gives about 28 instead of 2000 "
+                "and changes ordinary losses a little. Compute the loss from the logits: "
+                "L_i = log(sum_k exp(z_ik - m_i)) + m_i - z_i,y_i, with m_i the row's maximum "
+                "(log-sum-exp).",
                 when=_log_of_zero),
         Mistake("forgot_onehot",
                 "Your gradient is softmax(logits) / n: it forgot to subtract the one-hot "
@@ -404,21 +411,21 @@ def _bce_grad(P, y, N, n):
 
 
 def _clipped(outcome, case):
-    """On the case close to 0 and 1, after the others passed: a smaller loss or gradient, as an
-    epsilon (clipping p to [eps, 1 - eps], or log(p + eps)) gives."""
-    if case.name != _CLOSE or outcome.error is not None:
-        return False
+    """An epsilon (clipping p to [eps, 1 - eps], or log(p + eps)): the loss or the gradient
+    comes out smaller, by far on the case close to 0 and 1, by a hair on the others."""
     v = outcome.value
-    if not isinstance(v, tuple | list) or len(v) != 2:
+    if outcome.error is not None or not isinstance(v, tuple | list) or len(v) != 2:
         return False
     loss, grad = _bce(*case.args)
     try:
-        smaller_loss = float(v[0]) < loss * (1 - 1e-6)
+        below = loss - float(v[0])
         smaller_grad = np.abs(np.asarray(v[1], dtype=float)).max() < np.abs(grad).max() * (
             1 - 1e-6)
     except (TypeError, ValueError):
         return False
-    return smaller_loss or smaller_grad
+    if case.name == _CLOSE:
+        return below > 1e-6 * loss or smaller_grad
+    return _TOL * loss + _TOL < below < 1e-5 * loss
 
 
 register(Task(
@@ -470,11 +477,11 @@ register(Task(
                 wrong=_bce_wrong(lambda t, N, n: float(t.sum()),
                                  lambda P, y, N, n: _bce_grad(P, y, 1, n))),
         Mistake("epsilon",
-                "Your answer is right for ordinary probabilities but too small near 0 and 1: "
-                "an epsilon (`np.clip(P, eps, 1 - eps)`, or `log(P + eps)`) changed "
-                "p = 1e-9, whose -log p is 20.7. The probabilities here are never exactly 0 or "
-                "1, so compute log(P) and log(1 - P) as they are (the library clamps only "
-                "log(0), at -100).",
+                "An epsilon (`np.clip(P, eps, 1 - eps)`, or `log(P + eps)`) changed your "
+                "answer: a little for ordinary probabilities (the check compares about 9 "
+                "digits), a lot near 0 and 1, where -log(1e-9) is 20.7 and clipping at 1e-7 "
+                "makes it 16.1. The probabilities here are never exactly 0 or 1: compute "
+                "log(P) and log(1 - P) as they are (the library clamps only log(0), at -100).",
                 when=_clipped),
         _loss_is_array(
             "average over every entry, `np.mean(...)` without an axis, or `float(...)` of it."),
