@@ -497,5 +497,6 @@ ASSIGNMENTS["a2_losses"] = Assignment(
     name="a2_losses",
     title="Assignment 2: losses and their gradients",
     chapters=("loss_functions",),
-    tasks=("mse", "softmax_cross_entropy", "binary_cross_entropy"),
+    # the chapter's order: regression, two classes, many classes (the hardest last)
+    tasks=("mse", "binary_cross_entropy", "softmax_cross_entropy"),
 )
