@@ -169,6 +169,35 @@ def sce_axis0(logits, y):
     return loss, P / n
 
 
+def sce_whole_batch(logits, y):
+    E = np.exp(logits - logits.max(axis=1, keepdims=True))
+    P = E / np.sum(E)
+    n = len(y)
+    loss = -np.mean(np.log(P[np.arange(n), y]))
+    P[np.arange(n), y] -= 1
+    return loss, P / n
+
+
+def sce_whole_batch_naive(logits, y):
+    P = np.exp(logits) / np.sum(np.exp(logits))
+    n = len(y)
+    Y = np.eye(logits.shape[1])[y]
+    return -np.mean(np.log(P[np.arange(n), y])), (P - Y) / n
+
+
+def sce_labels_as_onehot(logits, y):
+    Z = logits - logits.max(axis=1, keepdims=True)
+    log_P = Z - np.log(np.exp(Z).sum(axis=1, keepdims=True))
+    n = logits.shape[0]
+    loss = -np.sum(y * log_P) / n
+    return loss, (np.exp(log_P) - y) / n
+
+
+def sce_labels_as_onehot_in_gradient(logits, y):
+    n = logits.shape[0]
+    return _lse_loss(logits, y), (_stable_softmax(logits) - y) / n
+
+
 def sce_no_keepdims(logits, y):
     Z = logits - logits.max(axis=1)
     E = np.exp(Z)
@@ -340,6 +369,10 @@ WRONG = [
     ("softmax_cross_entropy", "labels_as_row_index", sce_rows_and_columns_swapped),
     ("softmax_cross_entropy", "labels_as_row_index", sce_loss_swapped_index),
     ("softmax_cross_entropy", "softmax_over_samples", sce_axis0),
+    ("softmax_cross_entropy", "softmax_over_everything", sce_whole_batch),
+    ("softmax_cross_entropy", "softmax_over_everything", sce_whole_batch_naive),
+    ("softmax_cross_entropy", "labels_as_onehot", sce_labels_as_onehot),
+    ("softmax_cross_entropy", "labels_as_onehot", sce_labels_as_onehot_in_gradient),
     ("softmax_cross_entropy", "missing_keepdims", sce_no_keepdims),
     ("softmax_cross_entropy", "missing_keepdims", sce_no_keepdims_in_sum),
     ("softmax_cross_entropy", "gradient_not_divided", sce_grad_not_divided),

@@ -9,6 +9,8 @@ mistake is a wrong implementation a learner might write, or a test of what the f
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from ..activations import softmax
@@ -68,6 +70,30 @@ def _gradient_is(*fns):
                 other = fn(*case.args)
             if (isinstance(g, np.ndarray) and g.shape == other.shape
                     and np.allclose(g, other, rtol=1e-9, atol=1e-12)):
+                return True
+        return False
+
+    return when
+
+
+def _same_as(reference, *fns):
+    """A test of the outcome: the first output that differs from the reference's equals that
+    output of one of ``fns`` (a mistake that cannot be written as a single ``wrong=``)."""
+
+    def close(a, b):
+        a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+        return a.shape == b.shape and bool(np.allclose(a, b, rtol=_TOL, atol=1e-12))
+
+    def when(outcome, case):
+        v = outcome.value
+        if outcome.error is not None or not isinstance(v, tuple | list) or len(v) != 2:
+            return False
+        expected = reference(*case.args)
+        index = 0 if not close(v[0], expected[0]) else 1
+        for fn in fns:
+            with np.errstate(all="ignore"):
+                other = fn(*case.args)
+            if close(v[index], other[index]):
                 return True
         return False
 
@@ -218,6 +244,15 @@ def _mean(per_sample, n, K):
     return float(per_sample.sum() / n)
 
 
+def _row_shift_batch_sum(Z, y):
+    E = np.exp(Z - Z.max(axis=1, keepdims=True))
+    P = E / E.sum()
+    n = len(y)
+    loss = float(-np.log(P[np.arange(n), y]).mean())
+    P[np.arange(n), y] -= 1
+    return loss, P / n
+
+
 def _onehot_in_place(where):
     def wrong(Z, y):
         n = len(y)
@@ -321,6 +356,21 @@ register(Task(
                 "probabilities are one row and must sum to 1 over the classes: take the "
                 "maximum and the sum with `axis=1, keepdims=True`.",
                 wrong=_sce_wrong(_mean, lambda P, Y, n: (P - Y) / n, axis=0)),
+        Mistake("softmax_over_everything",
+                "Your softmax divides by the sum over the whole batch (`np.sum(E)` without an "
+                "axis), so all the probabilities of the batch together sum to 1. Each sample's "
+                "row must sum to 1 on its own: `E.sum(axis=1, keepdims=True)`.",
+                wrong=_sce_wrong(_mean, lambda P, Y, n: (P - Y) / n, axis=None),
+                # each row's maximum subtracted, but the sum still over the whole batch
+                when=_same_as(_sce, _row_shift_batch_sum)),
+        Mistake("labels_as_onehot",
+                "y holds one integer label per sample, shape (n_samples,), not one-hot rows of "
+                "shape (n_samples, C), so it cannot be multiplied with or subtracted from an "
+                "(n, C) array. Build the one-hot rows with `np.eye(C)[y]`, or pick each row's "
+                "true-class entry with `A[np.arange(n), y]`.",
+                when=lambda outcome, case: isinstance(outcome.error, ValueError)
+                and "broadcast" in str(outcome.error)
+                and re.search(r"[-+*]\s*y\b|\by\s*[-+*]", outcome.where) is not None),
         Mistake("missing_keepdims",
                 "The shapes did not broadcast: `Z.max(axis=1)` and `E.sum(axis=1)` have shape "
                 "(n,), which numpy lines up with the COLUMNS of an (n, C) array. Keep the "
