@@ -286,15 +286,16 @@ register(Task(
         Mistake("overflow",
                 "An exponential overflowed: exp(1000) is larger than the largest float64 "
                 "(about 1.8e308), so the naive softmax computes inf / inf = nan. Subtract each "
-                "row's maximum before exponentiating, `Z - Z.max(axis=1, keepdims=True)`: the "
-                "softmax does not change, and every exponent is then at most 0.",
+                "row's maximum before exponentiating, "
+                "`logits - logits.max(axis=1, keepdims=True)`: the softmax does not change, "
+                "and every exponent is then at most 0.",
                 when=_raised(FloatingPointError, "overflow")),
         Mistake("shift_by_global_max",
                 "You subtracted the maximum of the whole array, one number for every row. It "
                 "stops the overflow, but a row whose logits are all far below that maximum "
                 "(here near -1000 while another row is near +1000) then has every exponential "
                 "underflow to 0, and 0 / 0 or log(0) follows. Subtract each row's own maximum: "
-                "`Z.max(axis=1, keepdims=True)`.",
+                "`logits.max(axis=1, keepdims=True)`.",
                 when=lambda outcome, case: case.name == _SAME_SIGN
                 and isinstance(outcome.error, FloatingPointError)),
         Mistake("log_of_softmax",
@@ -348,9 +349,9 @@ register(Task(
                 and "broadcast" in str(outcome.error)
                 and re.search(r"[-+*]\s*y\b|\by\s*[-+*]", outcome.where) is not None),
         Mistake("missing_keepdims",
-                "The shapes did not broadcast: `Z.max(axis=1)` and `E.sum(axis=1)` have shape "
-                "(n,), which numpy lines up with the COLUMNS of an (n, C) array. Keep the "
-                "axis, `keepdims=True`, to get shape (n, 1): one number per row.",
+                "The shapes did not broadcast: `logits.max(axis=1)` and `E.sum(axis=1)` have "
+                "shape (n,), which numpy lines up with the COLUMNS of an (n, C) array. Keep "
+                "the axis, `keepdims=True`, to get shape (n, 1): one number per row.",
                 when=_raised(ValueError, "broadcast")),
         Mistake("gradient_not_divided",
                 "The gradient was not divided by n. The loss is the mean over the n samples, "
