@@ -9,7 +9,8 @@ first task as a learner would, first with a usual mistake (the bias left out), t
 running the answer cell and its check cell each time, and the report turns to the mistake's
 hint and then to "passed"; the progress summary, run again, counts the task.
 
-Screenshots: /tmp/bpl-assignment-<name>.png; on failure /tmp/bpl-assignment-failure-<name>.png.
+Screenshots: /tmp/bpl-assignment-<name>-hint.png (the report with a hint) and
+/tmp/bpl-assignment-<name>.png (passed); on failure /tmp/bpl-assignment-failure-<name>.png.
 """
 
 from __future__ import annotations
@@ -148,6 +149,8 @@ def test_learner_version_runs_and_reports_in_jupyterlab(browser, lab, path):
             text = page.evaluate(JS_CELL_TEXTS, ".bpl-check")[k]
             assert "dense_forward: not yet right" in text and "Hint:" in text, text
             step("a wrong answer: the report shows the hint for the missing bias")
+            page.locator(".jp-Notebook .jp-Cell").nth(k).screenshot(
+                path=f"/tmp/bpl-assignment-{path.stem}-hint.png")
             page.evaluate(JS_RUN_CELLS, [[k - 1, k, last], RIGHT])
             page.wait_for_function(JS_CELL_TEXT_HAS, arg=[k, ".bpl-check", "dense_forward: passed"],
                                    timeout=REPORT_TIMEOUT, polling=250)
