@@ -129,8 +129,21 @@ def test_outside_grading_a_failure_never_raises(monkeypatch):
 
 
 def test_unknown_task_says_which_exist():
-    with pytest.raises(ValueError, match=r"Did you mean 'dense_forward'\?.*The tasks are"):
+    with pytest.raises(ValueError, match=r"Did you mean 'dense_forward'.*The tasks are"):
         check("dense_froward", good_dense)
+
+
+def test_a_stub_called_by_the_function_is_named():
+    def helper(Z):
+        raise NotImplementedError()
+
+    def two_layer_forward(X, W1, b1, W2, b2):
+        return helper(X @ W1 + b1) @ W2 + b2
+
+    r = check("two_layer_forward", two_layer_forward)
+    assert r.status == "not attempted"
+    assert "calls helper(), which still raises NotImplementedError" in str(r)
+    assert "still raises" in str(check("two_layer_forward", stub))
 
 
 def test_printing_is_hidden_during_the_check(capsys):

@@ -37,6 +37,14 @@ def _fmt(x: float) -> str:
     return f"{x:.6g}"
 
 
+def _pair(a: float, b: float) -> tuple[str, str]:
+    """Two numbers with enough digits to see that they differ (6, else all 17)."""
+    x, y = _fmt(a), _fmt(b)
+    if x == y:
+        x, y = f"{a:.17g}", f"{b:.17g}"
+    return x, y
+
+
 def _is_number(value) -> bool:
     if isinstance(value, bool | np.bool_):
         return False
@@ -57,7 +65,11 @@ def _one(got, expected, name: str, rtol: float, atol: float) -> list[str] | None
             return [f"{name} has shape {got.shape}; expected shape {expected.shape}."]
         if not np.issubdtype(got.dtype, np.floating):
             return [f"{name} has dtype {got.dtype}; expected floats ({expected.dtype})."]
-        return _values(got, expected, name, rtol, atol)
+        lines = _values(got, expected, name, rtol, atol)
+        if lines and got.dtype != expected.dtype:
+            lines.append(f"{name} has dtype {got.dtype}, the reference {expected.dtype}: "
+                         f"compute in {expected.dtype}, as the inputs are.")
+        return lines
     # a number (a loss)
     if not _is_number(got):
         return [f"{name} should be a number (a float); it is {describe(got)}."]
@@ -77,14 +89,16 @@ def _values(got, expected, name, rtol, atol) -> list[str] | None:
         n = int(bad_nonfinite.sum())
         lines.append(f"{name} has {n} entr{'y' if n == 1 else 'ies'} that are inf or nan.")
     if g.ndim == 0:
-        lines.append(f"{name} is {_fmt(float(g))}; expected {_fmt(float(e))}.")
+        a, b = _pair(float(g), float(e))
+        lines.append(f"{name} is {a}; expected {b}.")
         return lines
     wrong = np.argwhere(~close)
     lines.append(f"{len(wrong)} of {g.size} entries of {name} differ; the first:")
     for idx in wrong[:MAX_ENTRIES]:
         t = tuple(int(i) for i in idx)
         where = f"[{', '.join(map(str, t))}]"
-        lines.append(f"  {name}{where} = {_fmt(float(g[t]))}, expected {_fmt(float(e[t]))}")
+        a, b = _pair(float(g[t]), float(e[t]))
+        lines.append(f"  {name}{where} = {a}, expected {b}")
     return lines
 
 

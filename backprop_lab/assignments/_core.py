@@ -184,6 +184,12 @@ def _where(error: BaseException) -> str:
     return f"in {f.name}(): {line}" if line else f"in {f.name}()"
 
 
+def _raiser(error: BaseException) -> str:
+    """The name of the learner's function that raised (a stub called by another task's code)."""
+    frames = traceback.extract_tb(error.__traceback__)
+    return frames[-1].name if frames else ""
+
+
 def call(fn: Callable, case: Case, params: tuple[str, ...]) -> Outcome:
     """Call ``fn`` on copies of the case's inputs; never raises.
 
@@ -323,7 +329,7 @@ def _run(task: Task, fn) -> Result:
     for i, case in enumerate(cases):
         outcome = call(fn, case, task.params)
         if isinstance(outcome.error, NotImplementedError) and not passed:
-            return Result.not_attempted(task, len(cases))
+            return Result.not_attempted(task, len(cases), _raiser(outcome.error))
         failure = _judge(task, case, outcome)
         if failure is not None:
             lines = [f"case {i + 1} of {len(cases)}: {case.name}"]

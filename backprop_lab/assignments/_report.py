@@ -48,6 +48,7 @@ class Result:
         self.inputs = dict(inputs or {})
         self.got = got
         self.expected = expected
+        self._raised_by = ""
 
     # constructors used by the checker
     @classmethod
@@ -55,8 +56,11 @@ class Result:
         return cls(task, "passed", len(cases), cases)
 
     @classmethod
-    def not_attempted(cls, task, n_cases: int) -> Result:
-        return cls(task, "not attempted", n_cases, mistake="not_attempted")
+    def not_attempted(cls, task, n_cases: int, raised_by: str = "") -> Result:
+        result = cls(task, "not attempted", n_cases, mistake="not_attempted")
+        # a function of the learner's that this one calls may be the stub that raised
+        result._raised_by = raised_by if raised_by not in ("", task.function) else ""
+        return result
 
     @classmethod
     def failure(cls, task, n_cases, passed, case, details, hint, mistake, inputs, got,
@@ -79,6 +83,11 @@ class Result:
             return [f"All {self.n_cases} cases agree with the library: "
                     + "; ".join(self.cases_passed) + "."]
         if self.status == "not attempted":
+            if self._raised_by:
+                return [f"{self._signature} calls {self._raised_by}(), which still raises "
+                        f"NotImplementedError. Write {self._raised_by} first (replace its "
+                        "`raise NotImplementedError()` with your code and run its cell), then "
+                        "run this check again."]
             return [f"{self._signature} still raises NotImplementedError. Replace "
                     "`raise NotImplementedError()` with your code, run that cell, then run "
                     "this check again."]
