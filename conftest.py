@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+# nbgrader's configuration calls get_config(), which only nbgrader defines: not a module to import
+# for doctests.
+collect_ignore = ["assignments/nbgrader_config.py"]
+
 
 def pytest_configure(config):
     # pyproject.toml names the nbval sanitize file relative to the repository root; nbval opens

@@ -22,6 +22,30 @@ def test_requirements_are_exact_pins():
     assert check_pins.static_problems((ROOT / "requirements.txt").read_text()) == []
 
 
+def test_instructor_requirements_are_the_learners_plus_exact_pins():
+    """requirements-instructor.txt: `-r requirements.txt`, then exact pins (nbgrader's)."""
+    path = ROOT / "requirements-instructor.txt"
+    text = path.read_text()
+    assert check_pins.static_problems(text, path.name) == []
+    assert "-r requirements.txt" in text.splitlines()
+    flat = check_pins.flatten(path)
+    own = [line for line in flat if line not in check_pins.flatten(ROOT / "requirements.txt")]
+    assert any(line.startswith("nbgrader==") for line in own), own
+    assert "-e ." not in flat and not any(line.startswith("-r") for line in flat)
+    names = [check_pins.canonical(check_pins.PIN.match(line)["name"]) for line in flat]
+    assert "nbgrader" not in [check_pins.canonical(line.split("==")[0]) for line in
+                              check_pins.flatten(ROOT / "requirements.txt")], (
+        "nbgrader is an instructor's dependency only: keep it out of requirements.txt")
+    assert len(names) == len(flat)
+
+
+def test_an_include_cycle_is_reported(tmp_path):
+    (tmp_path / "a.txt").write_text("-r b.txt\nnumpy==2.4.6\n")
+    (tmp_path / "b.txt").write_text("-r a.txt\n")
+    with pytest.raises(ValueError, match="includes itself"):
+        check_pins.flatten(tmp_path / "a.txt")
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [

@@ -92,3 +92,31 @@ def test_nbval_collects_every_chapter_notebook():
     collected = {line.split("::")[0] for line in done.stdout.splitlines() if "::" in line}
     expected = {p.path.relative_to(chapters.ROOT).as_posix() for p in chapters.NOTEBOOKS}
     assert expected <= collected, f"nbval does not collect {sorted(expected - collected)}"
+
+
+def test_assignments_are_pages_not_chapters(tmp_path):
+    """An assignment's learner version is a page of the book; the chapter checks leave it out."""
+    toc = TOC + """\
+      - caption: Assignments
+        chapters:
+          - file: assignments/release/a9_demo/a9_demo
+          - file: book/instructors
+    """
+    root = _fake_book(tmp_path, toc, ["book/intro.md", "book/one.ipynb", "book/two.ipynb",
+                                      "book/three.md", "book/instructors.md",
+                                      "assignments/release/a9_demo/a9_demo.ipynb",
+                                      "assignments/source/a9_demo/a9_demo.ipynb"])
+    release = "assignments/release/a9_demo/a9_demo"
+    assert [p.docname for p in chapters.assignments(root)] == [release]
+    assert [p.name for p in chapters.notebooks(root)] == ["one", "two"]
+    assert release in chapters.toc_docnames(root)
+    assert chapters.assignment_names(root) == ["a9_demo"]
+
+
+def test_the_book_shows_learner_versions_never_sources():
+    named = [p.docname for p in chapters.PAGES if p.docname.startswith("assignments/")]
+    sources = [d for d in named if not d.startswith("assignments/release/")]
+    assert not sources, (
+        f"_toc.yml names {sources}: the book shows only the learner versions, "
+        "assignments/release/<name>/<name> (a source holds the solutions)")
+    assert all(not p.is_assignment for p in chapters.NOTEBOOKS)
