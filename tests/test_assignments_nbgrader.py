@@ -89,14 +89,12 @@ def solution_regions(nb) -> list[str]:
 
 
 def public_text() -> str:
-    """What a reader sees anyway, whitespace collapsed: the package's code, the chapters' cells
-    and the book's other pages (a solution line found in them, such as a library function's
-    body, is no leak)."""
+    """What a reader sees anyway, whitespace collapsed: the package's code and the chapters'
+    cells (a solution line found in them, such as a library function's body, is no leak). The
+    book's Markdown pages are not in it: they are checked like every other page."""
     parts = [path.read_text(encoding="utf8") for path in (ROOT / "backprop_lab").rglob("*.py")]
     for page in chapters.NOTEBOOKS:
         parts += [cell.source for cell in nbformat.read(page.path, as_version=4).cells]
-    parts += [page.path.read_text(encoding="utf8") for page in chapters.PAGES
-              if page.path is not None and page.path.suffix == ".md"]
     return "\n".join(_norm(part) for part in parts)
 
 
