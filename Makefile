@@ -126,7 +126,8 @@ bench: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check backprop_lab tests benchmarks tools
 
-# Resolve the pinned requirements with every supported Python on this machine (pip's dry run,
+# Resolve the pinned requirements (requirements.txt, and requirements-instructor.txt: the same
+# plus nbgrader) with every supported Python on this machine (pip's dry run,
 # nothing installed; needs PyPI). Standard library only: any Python 3 runs it.
 check-pins:
 	$(or $(PYTHON),python3) tools/check_pins.py
