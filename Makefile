@@ -38,6 +38,7 @@ SOLUTIONS_DIR := _build/solutions
 help:
 	@echo "make book    build the HTML book into _build/html (warnings are errors)"
 	@echo "make assignments  regenerate the learner versions (assignments/release) with nbgrader"
+	@echo "make instructor-venv  .venv-instructor: the pinned set plus nbgrader (instructors only)"
 	@echo "make solutions-book  (or make book SOLUTIONS=1) the instructors' book with the"
 	@echo "             assignments' solutions, into _build/solutions/html"
 	@echo "make test    run every test: unit, property, notebooks (nbval), browser"
