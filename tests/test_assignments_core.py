@@ -205,3 +205,28 @@ def test_assignments_list_known_tasks_in_order():
     for a in ASSIGNMENTS.values():
         for t in a.tasks:
             assert TASKS[t].assignment == a.name
+
+
+def _book_headings() -> set[str]:
+    import json
+    from pathlib import Path
+
+    found = set()
+    for path in (Path(__file__).resolve().parents[1] / "book").glob("*.ipynb"):
+        for cell in json.loads(path.read_text(encoding="utf8"))["cells"]:
+            if cell["cell_type"] == "markdown":
+                for line in "".join(cell["source"]).splitlines():
+                    if line.startswith("#"):
+                        found.add(line.lstrip("#").strip().replace("`", ""))
+    return found
+
+
+def test_every_cited_chapter_and_section_is_a_heading_of_the_book():
+    import re
+
+    headings = _book_headings()
+    for task in TASKS.values():
+        cited = re.findall(r'"([^"]+)"', task.chapter)
+        assert cited, f"{task.name} cites no chapter"
+        for title in cited:
+            assert title.replace("`", "") in headings, f"{task.name}: no heading {title!r}"
