@@ -144,6 +144,14 @@ def test_a_stub_called_by_the_function_is_named():
     assert r.status == "not attempted"
     assert "calls helper(), which still raises NotImplementedError" in str(r)
     assert "still raises" in str(check("two_layer_forward", stub))
+    assert "calls" not in str(check("two_layer_forward", stub))
+
+    def my_dense(X, W, b):  # the learner's own name for the function
+        raise NotImplementedError()
+
+    r = check("dense_forward", my_dense)
+    assert r.status == "not attempted" and "calls" not in str(r), str(r)
+    assert "<code>raise NotImplementedError()</code>" in r._repr_html_()
 
 
 def test_printing_is_hidden_during_the_check(capsys):

@@ -184,10 +184,17 @@ def _where(error: BaseException) -> str:
     return f"in {f.name}(): {line}" if line else f"in {f.name}()"
 
 
-def _raiser(error: BaseException) -> str:
-    """The name of the learner's function that raised (a stub called by another task's code)."""
-    frames = traceback.extract_tb(error.__traceback__)
-    return frames[-1].name if frames else ""
+def _raiser(error: BaseException, fn) -> str:
+    """The name of the function that raised, if not ``fn`` itself (a stub ``fn`` calls)."""
+    tb = error.__traceback__
+    if tb is None:
+        return ""
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    code = tb.tb_frame.f_code
+    if code is getattr(fn, "__code__", None):
+        return ""
+    return code.co_name
 
 
 def call(fn: Callable, case: Case, params: tuple[str, ...]) -> Outcome:
@@ -329,7 +336,7 @@ def _run(task: Task, fn) -> Result:
     for i, case in enumerate(cases):
         outcome = call(fn, case, task.params)
         if isinstance(outcome.error, NotImplementedError) and not passed:
-            return Result.not_attempted(task, len(cases), _raiser(outcome.error))
+            return Result.not_attempted(task, len(cases), _raiser(outcome.error, fn))
         failure = _judge(task, case, outcome)
         if failure is not None:
             lines = [f"case {i + 1} of {len(cases)}: {case.name}"]

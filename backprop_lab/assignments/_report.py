@@ -59,7 +59,7 @@ class Result:
     def not_attempted(cls, task, n_cases: int, raised_by: str = "") -> Result:
         result = cls(task, "not attempted", n_cases, mistake="not_attempted")
         # a function of the learner's that this one calls may be the stub that raised
-        result._raised_by = raised_by if raised_by not in ("", task.function) else ""
+        result._raised_by = raised_by
         return result
 
     @classmethod
@@ -128,9 +128,12 @@ class Result:
             parts.append("<pre style=\"margin: 0.3em 0; white-space: pre-wrap;\">"
                          + html.escape("\n".join(body)) + "</pre>")
         else:
-            parts.append(f"<div>{html.escape(' '.join(body))}</div>")
+            parts.append(f"<div>{_inline_code(' '.join(body))}</div>")
         for line in self._footer():
-            parts.append(f"<div>{_inline_code(line)}</div>")
+            text = _inline_code(line)
+            if line.startswith("Hint: "):
+                text = "<strong>Hint:</strong> " + text[len("Hint: "):]
+            parts.append(f"<div>{text}</div>")
         parts.append("</div>")
         return "\n".join(parts)
 
