@@ -50,6 +50,13 @@ NAMES = chapters.assignment_names()
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 MARKERS = ("BEGIN SOLUTION", "END SOLUTION")
 STUDENTS = {"solution": "source", "learner": "release"}  # student id: the version handed in
+# student "partial" hands in assignment 1's learner version with its first task written right,
+# its second (the sigmoid) written the naive way that overflows, and the rest left as stubs
+PARTIAL = "a1_forward_pass"
+PARTIAL_ANSWERS = {
+    "dense_forward": "def dense_forward(X, W, b):\n    return X @ W + b\n",
+    "sigmoid": "def sigmoid(Z):\n    return 1 / (1 + np.exp(-Z))\n",
+}
 NOT_ATTEMPTED = "not attempted"
 MIN_CHARS = 8  # a solution line shorter than this (`else:`, `return Y`) says nothing alone
 
@@ -287,6 +294,15 @@ def course(tmp_path_factory):
             folder = root / "submitted" / student / name
             folder.mkdir(parents=True)
             shutil.copy(root / version / name / f"{name}.ipynb", folder)
+    if PARTIAL in NAMES:
+        folder = root / "submitted" / "partial" / PARTIAL
+        folder.mkdir(parents=True)
+        nb = nbformat.read(root / "release" / PARTIAL / f"{PARTIAL}.ipynb", as_version=4)
+        for cell in nb.cells:
+            for task, answer in PARTIAL_ANSWERS.items():
+                if cell.cell_type == "code" and cell.source.startswith(f"def {task}("):
+                    cell.source = answer
+        nbformat.write(nb, folder / f"{PARTIAL}.ipynb")
     nbgrader(["autograde", "*", "--log-level=WARN"], root, timings)
     nbgrader(["export", "--to", "grades.csv", "--log-level=WARN"], root, timings)
     with open(root / "grades.csv", newline="", encoding="utf8") as handle:
@@ -320,6 +336,35 @@ def test_autograde_gives_the_solutions_full_marks_and_the_learner_version_zero(c
     assert float(learner["score"]) == 0, (
         f"the learner version of {name}, handed in unchanged, scored {learner['score']}: "
         "a check passed on the stub, or a test cell does not fail under nbgrader")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(PARTIAL not in NAMES, reason=f"no assignment {PARTIAL}")
+def test_autograde_scores_each_task_and_explains_the_failures(course):
+    """A task written right scores its points; one written wrong scores zero, and the
+    autograded notebook (what the instructor and the learner's feedback show) has its report."""
+    nb = nbformat.read(source(PARTIAL), as_version=4)
+    points = {}
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        match = re.match(r'check\("(\w+)"', cell.source.strip())
+        if meta.get("grade") and match:
+            points[match.group(1)] = float(meta["points"])
+    row = course.grades[("partial", PARTIAL)]
+    assert float(row["score"]) == points["dense_forward"] > 0, (row["score"], points)
+    graded = nbformat.read(course.root / "autograded" / "partial" / PARTIAL / f"{PARTIAL}.ipynb",
+                           as_version=4)
+    errors = {}
+    for cell in graded.cells:
+        match = re.match(r'check\("(\w+)"', cell.source.strip())
+        if match and cell.cell_type == "code":
+            errors[match.group(1)] = "\n".join(
+                "\n".join(o.get("traceback", [])) for o in cell.get("outputs", [])
+                if o.get("output_type") == "error")
+    assert errors["dense_forward"] == ""
+    assert "sigmoid: not yet right" in errors["sigmoid"]
+    assert "An exponential overflowed" in errors["sigmoid"]
+    assert "relu: not attempted yet" in errors["relu"]
 
 
 @pytest.mark.slow

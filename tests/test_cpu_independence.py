@@ -21,6 +21,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = [page.path for page in chapters.notebooks()]  # every notebook of _toc.yml
+# the assignments' sources store their outputs too (the learner versions store none): one run
+ASSIGNMENT_SOURCES = ROOT / "assignments" / "source"
 FORCED = "Prescott"
 KERNEL_PROBE = (
     "import numpy\n"
@@ -58,7 +60,8 @@ def test_the_forced_kernels_really_run():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+@pytest.mark.parametrize("path", [*NOTEBOOKS, ASSIGNMENT_SOURCES],
+                         ids=[p.name for p in NOTEBOOKS] + ["assignment sources"])
 def test_notebook_outputs_do_not_depend_on_the_blas_kernels(path):
     run = subprocess.run(
         [sys.executable, "-m", "pytest", "--nbval", str(path.relative_to(ROOT)),
