@@ -238,3 +238,16 @@ def test_every_cited_chapter_and_section_is_a_heading_of_the_book():
         assert cited, f"{task.name} cites no chapter"
         for title in cited:
             assert title.replace("`", "") in headings, f"{task.name}: no heading {title!r}"
+
+
+def test_the_readme_lists_every_task_as_registered():
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf8")
+    for a in ASSIGNMENTS.values():
+        for t in a.tasks:
+            task = TASKS[t]
+            ret = ", ".join(task.returns)
+            ret = f"`({ret})`" if len(task.returns) > 1 else f"`{ret}`"
+            row = f"| `{a.name}` | `{task.signature}` | {ret}: {task.summary} |"
+            assert row in readme, f"README.md's task table lacks (or differs from): {row}"

@@ -205,7 +205,7 @@ register(Task(
     assignment="a1_forward_pass",
     params=("Z",),
     returns=("A",),
-    summary="the logistic function, element by element, finite for |z| up to 1000",
+    summary="the logistic function, element by element, finite for abs(z) up to 1000",
     reference=sigmoid,
     cases=_sigmoid_cases,
     chapter=CH2 + ', section "One neuron", and ' + CH3
