@@ -22,8 +22,8 @@ endif
 # The supported range (tools/check_pins.py resolves the pins for each; README says the same).
 PY_RANGE  := (3, 11) <= sys.version_info[:2] <= (3, 13)
 
-.PHONY: help venv instructor-venv assignments book solutions-book test lab bench lint check-pins \
-        mathjax clean FORCE
+.PHONY: help venv instructor-venv assignments book solutions-book test lab work-copies bench lint \
+        check-pins mathjax clean FORCE
 
 # The instructor's venv: requirements-instructor.txt (the learner's pins plus nbgrader), made with
 # .venv's Python. nbgrader runs from it only (its Jupyter extensions never reach .venv), with its
@@ -42,7 +42,7 @@ help:
 	@echo "make solutions-book  (or make book SOLUTIONS=1) the instructors' book with the"
 	@echo "             assignments' solutions, into _build/solutions/html"
 	@echo "make test    run every test: unit, property, notebooks (nbval), browser"
-	@echo "make lab     open the book's notebooks in JupyterLab"
+	@echo "make lab     JupyterLab on the book's notebooks and your copies of the assignments"
 	@echo "make bench   print the speed figures (engine vs PyTorch if installed, chapter timings)"
 	@echo "make lint    ruff over the package and the tests"
 	@echo "make check-pins  resolve requirements.txt and requirements-instructor.txt with each"
@@ -118,8 +118,17 @@ solutions-book: $(STAMP)
 test: $(STAMP) $(ISTAMP)
 	$(PY) -m pytest
 
-lab: $(STAMP)
-	$(VENV)/bin/jupyter lab book/
+# JupyterLab on the repository: the chapters in book/, and the assignments to work on in
+# assignments/work/, the learner's own copies of assignments/release/ (git-ignored; a copy that
+# exists is never overwritten, so work survives `make assignments` and `git pull`).
+lab: $(STAMP) work-copies
+	$(VENV)/bin/jupyter lab  # the file browser starts at the repository: book/, assignments/work/
+
+work-copies:
+	@for f in assignments/release/*/*.ipynb; do \
+	  d=assignments/work/$$(basename $$(dirname $$f)); \
+	  if [ ! -e $$d/$$(basename $$f) ]; then mkdir -p $$d && cp $$f $$d/ && \
+	    echo "make lab: your copy of $$(basename $$f) to work in: $$d/"; fi; done
 
 bench: $(STAMP)
 	$(PY) benchmarks/run.py

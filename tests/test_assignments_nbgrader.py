@@ -413,3 +413,26 @@ def test_the_solutions_book_builds_and_shows_the_solutions(book_build, secrets):
         assert "for instructors" in text.lower() or "Instructors' edition" in text
         assert secrets[name][0] in _norm(text), f"the solutions of {name} are not on its page"
         assert not (out / "assignments" / "release" / name).exists()
+
+
+def test_make_lab_gives_the_learner_copies_it_never_overwrites(tmp_path):
+    """`make work-copies` (run by `make lab`) copies each learner version into assignments/work/
+    once; a copy the learner has changed survives the next run."""
+    shutil.copy(ROOT / "Makefile", tmp_path)
+    shutil.copytree(COURSE / "release", tmp_path / "assignments" / "release")
+
+    def run():
+        done = subprocess.run(["make", "--no-print-directory", "work-copies"], cwd=tmp_path,
+                              capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stdout + done.stderr
+        return done.stdout
+
+    first = run()
+    for name in NAMES:
+        copy = tmp_path / "assignments" / "work" / name / f"{name}.ipynb"
+        assert copy.read_bytes() == release(name).read_bytes()
+        assert f"assignments/work/{name}/" in first
+    mine = tmp_path / "assignments" / "work" / NAMES[0] / f"{NAMES[0]}.ipynb"
+    mine.write_text("my work", encoding="utf8")
+    assert run() == ""
+    assert mine.read_text(encoding="utf8") == "my work"
