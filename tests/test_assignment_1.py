@@ -677,7 +677,7 @@ def test_the_learner_version_reports_not_attempted():
     for t in TASK_NAMES:
         assert check(t, namespace[TASKS[t].function]).status == "not attempted"
     p = progress(ASSIGNMENT, namespace)
-    assert p.n_passed == 0 and "0 of 5 tasks pass." in str(p)
+    assert p.n_passed == 0 and "0 of 5 checks pass." in str(p)
 
 
 def test_the_notebook_checks_every_task_once_in_order_with_points():

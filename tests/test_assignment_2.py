@@ -581,7 +581,7 @@ def test_the_learner_version_reports_not_attempted():
     for name in ASSIGNMENT.tasks:
         assert check(name, namespace[TASKS[name].function]).status == "not attempted"
     p = progress("a2_losses", namespace)
-    assert p.n_passed == 0 and "0 of 3 tasks pass." in str(p)
+    assert p.n_passed == 0 and "0 of 3 checks pass." in str(p)
 
 
 def test_the_notebook_has_one_graded_check_per_task():

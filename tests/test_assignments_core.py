@@ -187,7 +187,7 @@ def test_progress_lists_every_task_of_the_assignment():
     assert status["relu"] == "not defined"
     text = str(p)
     assert text.startswith("Progress: Assignment 1: the forward pass")
-    assert f"1 of {len(a.tasks)} tasks pass." in text
+    assert f"1 of {len(a.tasks)} checks pass." in text
     assert "not defined yet" in p._repr_html_()
 
 
@@ -197,6 +197,7 @@ def test_progress_complete_with_every_reference():
             continue
         namespace = {TASKS[t].function: TASKS[t].reference for t in a.tasks}
         p = progress(name, namespace)
+        assert len(p.rows) == len(a.tasks) + len(a.extras)
         assert p.complete, str(p)
         assert "the assignment is complete" in str(p)
 
@@ -251,3 +252,16 @@ def test_the_readme_lists_every_task_as_registered():
             ret = f"`({ret})`" if len(task.returns) > 1 else f"`{ret}`"
             row = f"| `{a.name}` | `{task.signature}` | {ret}: {task.summary} |"
             assert row in readme, f"README.md's task table lacks (or differs from): {row}"
+
+
+def test_progress_shows_an_assignments_extra_checks():
+    a = ASSIGNMENTS["a4_backprop"]
+    assert [e.name for e in a.extras] == ["verify_network"]
+    refs = {TASKS[t].function: TASKS[t].reference for t in a.tasks}
+    status = {row[0]: row[2] for row in progress("a4_backprop", refs).rows}
+    assert status["verify_network"] == "passed"
+    status = {row[0]: row[2] for row in progress("a4_backprop", dict(refs,
+                                                 numerical_gradient=stub)).rows}
+    assert status["verify_network"] == "not attempted"
+    status = {row[0]: row[2] for row in progress("a4_backprop", {}).rows}
+    assert status["verify_network"] == "not defined"

@@ -4,7 +4,7 @@ The learner versions (``assignments/release/*/*.ipynb``, what the book publishes
 hands out) are served by one JupyterLab on 127.0.0.1 (tests/labserver.py) and opened in
 headless Chromium (the session's ``browser`` fixture). For each: every cell runs without an
 error, every check cell displays its report box, "not attempted yet", and the last cell the
-progress summary, "0 of N tasks pass". In the first assignment the learner then writes the
+progress summary, "0 of N checks pass". In the first assignment the learner then writes the
 first task as a learner would, first with a usual mistake (the bias left out), then right,
 running the answer cell and its check cell each time, and the report turns to the mistake's
 hint and then to "passed"; the progress summary, run again, counts the task.
@@ -134,9 +134,10 @@ def test_learner_version_runs_and_reports_in_jupyterlab(browser, lab, path):
         summaries = [(k, t) for k, t in enumerate(page.evaluate(JS_CELL_TEXTS, ".bpl-progress"))
                      if t is not None]
         assert len(summaries) == 1 and summaries[0][0] == len(reports) - 1, summaries
-        n_tasks = len(ASSIGNMENTS[path.stem].tasks)
-        assert {task for _, task, fn in graded if fn} <= set(ASSIGNMENTS[path.stem].tasks)
-        assert f"0 of {n_tasks} tasks pass." in summaries[0][1]
+        a = ASSIGNMENTS[path.stem]
+        n_tasks = len(a.tasks) + len(a.extras)  # every row of the summary
+        assert {task for _, task, fn in graded if fn} <= set(a.tasks)
+        assert f"0 of {n_tasks} checks pass." in summaries[0][1]
         step(f"{len(graded)} reports 'not attempted yet' and the progress summary")
 
         if path.stem == "a1_forward_pass":
@@ -155,7 +156,7 @@ def test_learner_version_runs_and_reports_in_jupyterlab(browser, lab, path):
             page.wait_for_function(JS_CELL_TEXT_HAS, arg=[k, ".bpl-check", "dense_forward: passed"],
                                    timeout=REPORT_TIMEOUT, polling=250)
             page.wait_for_function(JS_CELL_TEXT_HAS,
-                                   arg=[last, ".bpl-progress", f"1 of {n_tasks} tasks pass."],
+                                   arg=[last, ".bpl-progress", f"1 of {n_tasks} checks pass."],
                                    timeout=REPORT_TIMEOUT, polling=250)
             step("the right answer: passed, and the summary counts it")
             page.locator(".jp-Notebook .jp-Cell").nth(k).screenshot(

@@ -436,3 +436,12 @@ def test_make_lab_gives_the_learner_copies_it_never_overwrites(tmp_path):
     mine.write_text("my work", encoding="utf8")
     assert run() == ""
     assert mine.read_text(encoding="utf8") == "my work"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_sources_carry_no_execution_timings(name):
+    """nbconvert's timings in a source's cell metadata would be copied into the learner version
+    and change with every run: execute sources with tools/run_notebook.py."""
+    nb = nbformat.read(source(name), as_version=4)
+    timed = [c.get("id") for c in nb.cells if "execution" in c.metadata]
+    assert not timed, f"{name}: cells with timing metadata {timed}: run tools/run_notebook.py"

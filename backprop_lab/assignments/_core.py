@@ -33,6 +33,7 @@ __all__ = [
     "TASKS",
     "Assignment",
     "Case",
+    "Extra",
     "Mistake",
     "Outcome",
     "Task",
@@ -98,23 +99,37 @@ class Task:
     rtol: float = 1e-9
     atol: float = 1e-12
     function: str = ""  # the function's name in the notebook (default: the task's name)
+    defaults: dict = field(default_factory=dict)  # shown in the signature: {"eps": "1e-6"}
 
     def __post_init__(self) -> None:
         self.function = self.function or self.name
 
     @property
     def signature(self) -> str:
-        return f"{self.function}({', '.join(self.params)})"
+        shown = [f"{p}={self.defaults[p]}" if p in self.defaults else p for p in self.params]
+        return f"{self.function}({', '.join(shown)})"
+
+
+@dataclass(frozen=True)
+class Extra:
+    """A graded check of an assignment that is not one task: ``run(namespace)`` checks the
+    learner's functions together (``None`` while one is not defined) and returns a report with
+    a ``status`` like :class:`Result`'s (assignment 4's ``verify_network``)."""
+
+    name: str
+    signature: str
+    run: Callable[[dict], object]
 
 
 @dataclass(frozen=True)
 class Assignment:
-    """An assignment of the book: its folder name, title and tasks in order."""
+    """An assignment of the book: its folder name, title, tasks in order, and extra checks."""
 
     name: str
     title: str
     chapters: tuple[str, ...]
     tasks: tuple[str, ...]
+    extras: tuple[Extra, ...] = ()
 
 
 TASKS: dict[str, Task] = {}
@@ -396,5 +411,7 @@ def progress(assignment: str, namespace: dict) -> Progress:
     for name in a.tasks:
         task = TASKS[name]
         fn = namespace.get(task.function)
-        rows.append((task, None if fn is None else _run(task, fn)))
+        rows.append((task.name, task.signature, None if fn is None else _run(task, fn)))
+    for extra in a.extras:
+        rows.append((extra.name, extra.signature, extra.run(namespace)))
     return Progress(a, rows)

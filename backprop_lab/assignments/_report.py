@@ -153,11 +153,11 @@ class Progress:
         # (task name, signature, status) with status one of Result's or "not defined"
         self.rows = []
         self.results = {}
-        for task, result in rows:
+        for name, signature, result in rows:
             status = "not defined" if result is None else result.status
-            self.rows.append((task.name, task.signature, status))
+            self.rows.append((name, signature, status))
             if result is not None:
-                self.results[task.name] = result
+                self.results[name] = result
 
     @property
     def n_passed(self) -> int:
@@ -170,8 +170,8 @@ class Progress:
     def _line(self) -> str:
         n, total = self.n_passed, len(self.rows)
         if n == total:
-            return f"All {total} tasks pass. Well done: the assignment is complete."
-        return f"{n} of {total} tasks pass."
+            return f"All {total} checks pass. Well done: the assignment is complete."
+        return f"{n} of {total} checks pass."
 
     @staticmethod
     def _word(status: str) -> str:

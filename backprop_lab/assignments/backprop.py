@@ -24,6 +24,7 @@ from ._core import (
     TASKS,
     Assignment,
     Case,
+    Extra,
     Mistake,
     Task,
     _run,
@@ -358,6 +359,7 @@ register(Task(
     name="numerical_gradient",
     assignment="a4_backprop",
     params=("f", "x", "eps"),
+    defaults={"eps": "1e-6"},
     returns=("grad",),
     summary="the central-difference gradient of a scalar f(x), x left unchanged",
     reference=_numerical_gradient,
@@ -676,6 +678,12 @@ def _verify(two_layer_gradients, numerical_gradient) -> NetworkCheck:
              "relative error\")." + _which_task_fails(two_layer_gradients, numerical_gradient))
 
 
+def _verify_in(namespace: dict) -> NetworkCheck | None:
+    """``verify_network`` on the learner's functions in ``namespace`` (for ``progress``)."""
+    fns = [namespace.get(n) for n in ("two_layer_gradients", "numerical_gradient")]
+    return None if None in fns else _verify(*fns)
+
+
 def verify_network(two_layer_gradients, numerical_gradient) -> NetworkCheck:
     """Gradient-check the learner's network with the learner's own ``numerical_gradient``.
 
@@ -698,4 +706,6 @@ ASSIGNMENTS["a4_backprop"] = Assignment(
     chapters=("backpropagation",),
     tasks=("sigmoid_backward", "relu_backward", "dense_backward", "numerical_gradient",
            "two_layer_gradients"),
+    extras=(Extra("verify_network", "verify_network(two_layer_gradients, numerical_gradient)",
+                  _verify_in),),
 )
