@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 
-__all__ = ["Progress", "Result"]
+__all__ = ["Progress", "Report", "Result"]
 
 # Okabe-Ito: blue for passed, vermilion for not yet right, grey for not attempted
 _COLOURS = {"passed": "#0072B2", "failed": "#D55E00", "not attempted": "#777777"}
@@ -21,7 +21,41 @@ _BOX = (
 )
 
 
-class Result:
+class Report:
+    """What every check's report shares: a status, a headline, and the box it is shown in.
+
+    A subclass sets ``label`` (the name in the headline) and ``status`` (``"passed"``,
+    ``"failed"`` or ``"not attempted"``), and defines ``__str__``.
+    """
+
+    label = ""
+    status = "failed"
+
+    @property
+    def passed(self) -> bool:
+        return self.status == "passed"
+
+    def __bool__(self) -> bool:
+        return self.passed
+
+    def headline(self) -> str:
+        return f"{_SYMBOLS[self.status]} {self.label}: {_WORDS[self.status]}"
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    def _box(self, inner: str) -> str:
+        """The HTML box: a coloured rule, the headline, then ``inner`` (HTML)."""
+        colour = _COLOURS[self.status]
+        return "\n".join([
+            f'<div class="bpl-check" style="{_BOX.format(colour=colour)}">',
+            f'<strong style="color: {colour}">{html.escape(self.headline())}</strong>',
+            inner,
+            "</div>",
+        ])
+
+
+class Result(Report):
     """The outcome of ``check(task, fn)``.
 
     Attributes: ``task`` (its name), ``status`` (``"passed"``, ``"failed"`` or
@@ -35,7 +69,7 @@ class Result:
     def __init__(self, task, status: str, n_cases: int, cases_passed=(), case: str = "",
                  details=(), hint: str = "", mistake: str = "", inputs=None, got=None,
                  expected=None) -> None:
-        self.task = task.name
+        self.task = self.label = task.name
         self._signature = task.signature
         self._chapter = task.chapter
         self.status = status
@@ -67,16 +101,6 @@ class Result:
                 expected) -> Result:
         return cls(task, "failed", n_cases, passed, case, details, hint, mistake, inputs, got,
                    expected)
-
-    @property
-    def passed(self) -> bool:
-        return self.status == "passed"
-
-    def __bool__(self) -> bool:
-        return self.passed
-
-    def headline(self) -> str:
-        return f"{_SYMBOLS[self.status]} {self.task}: {_WORDS[self.status]}"
 
     def _body(self) -> list[str]:
         if self.status == "passed":
@@ -116,26 +140,19 @@ class Result:
         return "\n".join([self.headline()] + ["  " + line for line in self._body()]
                          + ["  " + line for line in self._footer()])
 
-    def __repr__(self) -> str:
-        return str(self)
-
     def _repr_html_(self) -> str:
-        colour = _COLOURS[self.status]
-        parts = [f'<div class="bpl-check" style="{_BOX.format(colour=colour)}">',
-                 f'<strong style="color: {colour}">{html.escape(self.headline())}</strong>']
         body = self._body()
         if self.status == "failed":
-            parts.append("<pre style=\"margin: 0.3em 0; white-space: pre-wrap;\">"
-                         + html.escape("\n".join(body)) + "</pre>")
+            parts = ["<pre style=\"margin: 0.3em 0; white-space: pre-wrap;\">"
+                     + html.escape("\n".join(body)) + "</pre>"]
         else:
-            parts.append(f"<div>{_inline_code(' '.join(body))}</div>")
+            parts = [f"<div>{_inline_code(' '.join(body))}</div>"]
         for line in self._footer():
             text = _inline_code(line)
             if line.startswith("Hint: "):
                 text = "<strong>Hint:</strong> " + text[len("Hint: "):]
             parts.append(f"<div>{text}</div>")
-        parts.append("</div>")
-        return "\n".join(parts)
+        return self._box("\n".join(parts))
 
 
 def _inline_code(text: str) -> str:

@@ -32,7 +32,7 @@ from ._core import (
     grading,
     register,
 )
-from ._report import _BOX, _COLOURS, _SYMBOLS, _WORDS
+from ._report import Report
 
 __all__ = ["NetworkCheck", "verify_network"]
 
@@ -546,14 +546,14 @@ register(Task(
 TOL = 1e-6  # the library's gradcheck default
 
 
-class NetworkCheck:
+class NetworkCheck(Report):
     """The report of :func:`verify_network`: text (``str``) and, in a notebook, an HTML box.
 
     ``status`` is ``"passed"``, ``"failed"`` or ``"not attempted"``; ``errors`` maps each
     parameter (``"W1"``, ...) to its relative error (``None`` where it could not be computed).
     """
 
-    name = "verify_network"
+    label = name = "verify_network"
 
     def __init__(self, status, lines, errors=None, hint=""):
         self.status = status
@@ -561,30 +561,15 @@ class NetworkCheck:
         self.errors = dict(errors or {})
         self.hint = hint
 
-    @property
-    def passed(self) -> bool:
-        return self.status == "passed"
-
-    def __bool__(self) -> bool:
-        return self.passed
-
-    def headline(self) -> str:
-        return f"{_SYMBOLS[self.status]} {self.name}: {_WORDS[self.status]}"
-
     def _all(self):
         return self.lines + ([f"Hint: {self.hint}"] if self.hint else [])
 
     def __str__(self) -> str:
         return "\n".join([self.headline()] + ["  " + line for line in self._all()])
 
-    __repr__ = __str__
-
     def _repr_html_(self) -> str:
-        colour = _COLOURS[self.status]
         body = html.escape("\n".join(self._all()))
-        return (f'<div class="bpl-check" style="{_BOX.format(colour=colour)}">'
-                f'<strong style="color: {colour}">{html.escape(self.headline())}</strong>'
-                f'<pre style="margin: 0.3em 0; white-space: pre-wrap;">{body}</pre></div>')
+        return self._box(f'<pre style="margin: 0.3em 0; white-space: pre-wrap;">{body}</pre>')
 
 
 def _network_inputs():
