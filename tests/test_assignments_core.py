@@ -162,6 +162,14 @@ def test_printing_is_hidden_during_the_check(capsys):
     assert check("dense_forward", chatty).passed
     assert capsys.readouterr().out == ""
 
+    def chatty_wrong(X, W, b):
+        print("debugging", X.shape)
+        return X @ W
+
+    r = check("dense_forward", chatty_wrong)
+    assert capsys.readouterr().out == ""
+    assert "your function printed something; the check hides it" in str(r)
+
 
 def test_the_learners_arrays_are_copies():
     # a function that keeps its inputs cannot alter the next case or the reference

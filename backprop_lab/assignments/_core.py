@@ -275,8 +275,13 @@ def _short(v) -> str:
     return repr(v) if not isinstance(v, float) else f"{v:g}"
 
 
-def _hint_for(task: Task, case: Case, outcome: Outcome, index) -> tuple[str, str]:
-    """(name, hint) of the first usual mistake the outcome shows, else the task's own hint."""
+def _hint_for(task: Task, case: Case, outcome: Outcome, index,
+              answers: bool = True) -> tuple[str, str]:
+    """(name, hint) of the first usual mistake the outcome shows, else the task's own hint.
+
+    ``answers=False`` consults only the tests of the outcome (``when``), not the mistaken
+    implementations' answers: for a right answer that changed its inputs.
+    """
     for m in task.mistakes:
         if m.when is not None:
             try:
@@ -284,7 +289,7 @@ def _hint_for(task: Task, case: Case, outcome: Outcome, index) -> tuple[str, str
                     return m.name, m.hint
             except Exception:  # noqa: BLE001, S112 - a test that cannot judge does not match
                 continue
-        if m.wrong is not None and outcome.error is None:
+        if answers and m.wrong is not None and outcome.error is None:
             other = _quiet(m.wrong, case)
             if matches(outcome.value, other, index, len(task.returns), task.rtol, task.atol):
                 return m.name, m.hint
@@ -326,7 +331,7 @@ def _judge(task: Task, case: Case, outcome: Outcome) -> dict | None:
                 "expected": expected}
     if outcome.changed:
         names = ", ".join(f"`{n}`" for n in outcome.changed)
-        name, hint = _hint_for(task, case, outcome, None)
+        name, hint = _hint_for(task, case, outcome, None, answers=False)
         if not name:
             name, hint = "modified_input", (
                 "Your answer is right, but computing it changed the caller's array: "
@@ -356,6 +361,9 @@ def _run(task: Task, fn) -> Result:
         if failure is not None:
             lines = [f"case {i + 1} of {len(cases)}: {case.name}"]
             lines += _input_lines(task, case) + failure["lines"]
+            if outcome.printed:
+                lines.append("(your function printed something; the check hides it: call it on "
+                             "`.inputs` of this result to see it)")
             return Result.failure(
                 task, len(cases), passed, case.name, lines, failure["hint"], failure["mistake"],
                 _inputs(task, case), outcome.value, failure.get("expected"),
