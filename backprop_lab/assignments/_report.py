@@ -208,15 +208,18 @@ class Progress:
 
     def _repr_html_(self) -> str:
         colour = _COLOURS["passed" if self.complete else "failed"]
+        # one row per check: the signature in a column of its own where the page is wide
+        # enough, the status below it where it is not (a phone)
         rows = "".join(
-            f"<tr><td style=\"padding-right: 1.5em\"><code>{html.escape(sig)}</code></td>"
-            f"<td style=\"color: {_COLOURS.get(status, '#777777')}\">"
-            f"{html.escape(self._word(status))}</td></tr>"
+            '<div style="display: flex; flex-wrap: wrap; column-gap: 1.5em; margin-bottom: 0.15em">'
+            f'<code style="flex: 0 0 28em; max-width: 100%">{html.escape(sig)}</code>'
+            f"<span style=\"color: {_COLOURS.get(status, '#777777')}\">"
+            f"{html.escape(self._word(status))}</span></div>"
             for _, sig, status in self.rows
         )
         return (
             f'<div class="bpl-progress" style="{_BOX.format(colour=colour)}">'
             f"<strong>Progress: {html.escape(self.title)}</strong>"
-            f'<table style="margin: 0.3em 0">{rows}</table>'
+            f'<div style="margin: 0.3em 0">{rows}</div>'
             f"<div>{html.escape(self._line())}</div></div>"
         )
