@@ -99,6 +99,7 @@ ifeq ($(SOLUTIONS),1)
 book: solutions-book
 else
 book: $(STAMP)
+	$(PY) tools/book_cache.py  # a changed package invalidates the executed notebooks
 	$(VENV)/bin/jupyter-book build . --builder html -W -n --keep-going
 	@echo "Open _build/html/index.html"
 endif
@@ -107,6 +108,7 @@ endif
 # solutions) and a banner saying it is for instructors. tools/solutions_book.py writes its
 # toc and config, made from _toc.yml and _config.yml, under _build/solutions.
 solutions-book: $(STAMP)
+	$(PY) tools/book_cache.py
 	$(PY) tools/solutions_book.py --out $(SOLUTIONS_DIR)
 	$(VENV)/bin/jupyter-book build . --builder html -W -n --keep-going \
 	  --toc $(SOLUTIONS_DIR)/_toc.yml --config $(SOLUTIONS_DIR)/_config.yml \

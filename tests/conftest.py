@@ -55,8 +55,15 @@ def book_build() -> subprocess.CompletedProcess:
     """The book built exactly like ``make book``, plus ``--all`` (every page re-read, every
     warning printed again), into ``_build/html``; the finished process, output in ``stdout``."""
     # Stale pages of an earlier build would escape the checks; the notebook cache and the
-    # doctrees stay, so an unchanged book rebuilds in seconds.
+    # doctrees stay, so an unchanged book rebuilds in seconds, unless the package changed since
+    # they were made (tools/book_cache.py, as make book does).
     shutil.rmtree(HTML, ignore_errors=True)
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        import book_cache
+    finally:
+        sys.path.pop(0)
+    book_cache.forget_if_package_changed(ROOT)
     bindir = Path(sys.executable).parent
     env = dict(os.environ, PATH=f"{bindir}{os.pathsep}{os.environ.get('PATH', '')}")
     cmd = [
