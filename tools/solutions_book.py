@@ -56,6 +56,11 @@ def solutions_config(config: dict, out: Path) -> dict:
     config["exclude_patterns"] = excluded + ["assignments/release"]
     config["title"] = f"{config.get('title', 'backprop-lab')} (solutions, for instructors)"
     config.setdefault("html", {})["announcement"] = BANNER
+    # The chapters link to the learner versions, which this book leaves out: those links are
+    # text here (the default book, built with the same -W, checks every link of the chapters).
+    sphinx_config = config.setdefault("sphinx", {}).setdefault("config", {})
+    sphinx_config["suppress_warnings"] = [*sphinx_config.get("suppress_warnings", []),
+                                          "myst.xref_missing"]
     # jupyter-book resolves local_extensions' paths from the config file's folder; the other
     # paths (bibtex, favicon, static files, the execution cache) from the source folder or the
     # working directory, the repository root either way.
