@@ -15,7 +15,6 @@ import numpy as np
 from ..activations import ReLU, Sigmoid, sigmoid
 from ..gradcheck import numerical_gradient as _library_numerical_gradient
 from ..gradcheck import relative_error
-from ..layers import Dense
 from ..losses import SoftmaxCrossEntropy
 from ..network import Network
 from ._compare import describe
@@ -33,6 +32,7 @@ from ._core import (
     register,
 )
 from ._report import Report
+from .forward_pass import dense_layer
 
 __all__ = ["NetworkCheck", "verify_network"]
 
@@ -194,8 +194,7 @@ register(Task(
 # dense_backward
 
 def _dense_backward(dY, X, W):
-    layer = Dense(W.shape[0], W.shape[1])
-    layer.params["W"][...] = W
+    layer = dense_layer(W)
     layer.forward(X)
     dX = layer.backward(dY)
     return dX, layer.grads["W"].copy(), layer.grads["b"].copy()
@@ -428,10 +427,7 @@ register(Task(
 # two_layer_gradients
 
 def _two_layer_gradients(X, y, W1, b1, W2, b2):
-    net = Network([Dense(*W1.shape), Sigmoid(), Dense(*W2.shape)])
-    for layer, W, b in ((net.layers[0], W1, b1), (net.layers[2], W2, b2)):
-        layer.params["W"][...] = W
-        layer.params["b"][...] = b
+    net = Network([dense_layer(W1, b1), Sigmoid(), dense_layer(W2, b2)])
     loss_fn = SoftmaxCrossEntropy()
     loss = loss_fn.forward(net.forward(X), y)
     net.backward(loss_fn.backward())

@@ -47,11 +47,18 @@ def _array_like(outcome, reference) -> bool:
 # dense_forward
 
 
-def _dense(X, W, b):
+def dense_layer(W, b=None) -> Dense:
+    """The library's ``Dense`` layer holding the given weights (and biases, else zeros): the
+    references of assignments 1 and 4 run the library's own layer on the learner's inputs."""
     layer = Dense(W.shape[0], W.shape[1])
     layer.params["W"][...] = W
-    layer.params["b"][...] = b
-    return layer.forward(X)
+    if b is not None:
+        layer.params["b"][...] = b
+    return layer
+
+
+def _dense(X, W, b):
+    return dense_layer(W, b).forward(X)
 
 
 def _dense_cases():
@@ -358,11 +365,7 @@ register(Task(
 
 
 def _two_layer(X, W1, b1, W2, b2):
-    net = Network([Dense(*W1.shape), ReLU(), Dense(*W2.shape)])
-    for layer, W, b in ((net.layers[0], W1, b1), (net.layers[2], W2, b2)):
-        layer.params["W"][...] = W
-        layer.params["b"][...] = b
-    return net.forward(X)
+    return Network([dense_layer(W1, b1), ReLU(), dense_layer(W2, b2)]).forward(X)
 
 
 def _two_layer_cases():
